@@ -1,0 +1,92 @@
+//! The library's one error type.
+//!
+//! Every variant that comes from outside data names where it came from (a file, and the record or
+//! line within it) so the front ends can print it as it is.
+
+use std::path::PathBuf;
+
+/// Where in the input an error happened: a file (or `-` for stdin) and, for containers, a record.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Origin {
+    pub path: PathBuf,
+    /// "line 12" for JSON Lines, "record 3 (offset 5120)" for WARC; `None` for a whole file.
+    pub record: Option<String>,
+}
+
+impl Origin {
+    pub fn file(path: impl Into<PathBuf>) -> Self {
+        Origin { path: path.into(), record: None }
+    }
+
+    pub fn record(path: impl Into<PathBuf>, record: impl Into<String>) -> Self {
+        Origin { path: path.into(), record: Some(record.into()) }
+    }
+}
+
+impl std::fmt::Display for Origin {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}", self.path.display())?;
+        if let Some(record) = &self.record {
+            write!(f, ", {record}")?;
+        }
+        Ok(())
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum Error {
+    #[error("{origin}: {source}")]
+    Io {
+        origin: Origin,
+        #[source]
+        source: std::io::Error,
+    },
+
+    /// The input is not text in any encoding unspin can read (or not valid in the one it claims).
+    #[error("{origin}: {message}")]
+    Encoding { origin: Origin, message: String },
+
+    /// The input looks like a binary file (NUL bytes, control characters).
+    #[error("{origin}: looks like a binary file, not text ({detail})")]
+    Binary { origin: Origin, detail: String },
+
+    #[error("{origin}: document is larger than the limit of {limit} bytes (raise it with --max-doc-bytes)")]
+    TooLarge { origin: Origin, limit: u64 },
+
+    #[error("{origin}: empty document")]
+    Empty { origin: Origin },
+
+    /// A record of a container format (JSON Lines, WARC) is malformed.
+    #[error("{origin}: {message}")]
+    Malformed { origin: Origin, message: String },
+
+    /// HTML in which no article text could be found.
+    #[error("{origin}: no article text found in the HTML")]
+    NoContent { origin: Origin },
+
+    /// A label file given to import spans from is malformed.
+    #[error("{path}:{line}: {message}")]
+    Labels { path: PathBuf, line: usize, message: String },
+
+    /// Writing output failed.
+    #[error("writing output: {0}")]
+    Output(#[source] std::io::Error),
+}
+
+impl Error {
+    /// Where the failing input came from, if the error is about an input.
+    pub fn origin(&self) -> Option<&Origin> {
+        match self {
+            Error::Io { origin, .. }
+            | Error::Encoding { origin, .. }
+            | Error::Binary { origin, .. }
+            | Error::TooLarge { origin, .. }
+            | Error::Empty { origin }
+            | Error::Malformed { origin, .. }
+            | Error::NoContent { origin } => Some(origin),
+            Error::Labels { .. } | Error::Output(_) => None,
+        }
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

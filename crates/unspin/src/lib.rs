@@ -1,0 +1,31 @@
+//! unspin: read news text and show how it tries to persuade.
+//!
+//! A document flows through stages, one module each, in this order:
+//!
+//! 1. [`ingest`]: plain text, HTML, JSON Lines and WARC become [`Document`]s with clean text and
+//!    metadata (title, byline, date, site, language).
+//! 2. [`segment`]: paragraphs, sentences and word tokens, each with char and byte offsets.
+//! 3. [`detect`]: technique spans from one or more [`detect::Detector`]s.
+//! 4. [`report`]: the typed, versioned [`report::Analysis`] and its renderings (JSON, JSON Lines,
+//!    SemEval, brat, Label Studio, terminal).
+//!
+//! [`pipeline::Pipeline`] drives the stages for one document; front ends (the CLI, later a server
+//! and Python bindings) feed it documents and hand its output to a writer.
+//!
+//! Every span in the crate is an [`Span`]: char offsets (Unicode code points, as SemEval, brat,
+//! Label Studio and Python count) and byte offsets (what Rust slices with), converted in one place,
+//! [`offsets::CharIndex`].
+
+pub mod detect;
+pub mod document;
+pub mod error;
+pub mod ingest;
+pub mod offsets;
+pub mod pipeline;
+pub mod report;
+pub mod segment;
+
+pub use document::{Document, Metadata};
+pub use error::{Error, Result};
+pub use offsets::{CharIndex, Span};
+pub use pipeline::Pipeline;
