@@ -95,8 +95,10 @@ pub fn segment(text: &str) -> Segmentation {
                 push_sentence(&mut seg, &index, &raw[piece]);
             }
         }
-        seg.paragraphs
-            .push(Paragraph { span: paragraph_span, sentences: first_sentence..seg.sentences.len() });
+        seg.paragraphs.push(Paragraph {
+            span: paragraph_span,
+            sentences: first_sentence..seg.sentences.len(),
+        });
     }
     seg
 }

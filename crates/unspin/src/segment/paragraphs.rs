@@ -15,24 +15,36 @@ pub(super) fn is_line_break(c: char) -> bool {
 
 /// Byte ranges of the paragraphs of `text`, in order, trimmed, never empty.
 pub(super) fn paragraphs(text: &str) -> Vec<Range<usize>> {
+    let bytes = text.as_bytes();
     let mut out = Vec::new();
     // The paragraph being built: start of its first content, end of its last content.
     let mut current: Option<Range<usize>> = None;
-    // Content of the line being read, if it has any yet.
-    let mut line: Option<Range<usize>> = None;
-    let mut chars = text.char_indices().peekable();
-    while let Some((i, c)) = chars.next() {
+    // Content of the line being read: start of its first non-space char (if any), end of its last.
+    let mut line_start: Option<usize> = None;
+    let mut line_end = 0;
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        // Fast path: printable ASCII is content, and it is most of any text.
+        if b > b' ' && b < 0x80 {
+            line_start.get_or_insert(i);
+            i += 1;
+            line_end = i;
+            continue;
+        }
+        let Some(c) = text[i..].chars().next() else {
+            break;
+        };
+        let at = i;
+        i += c.len_utf8();
         if is_line_break(c) {
-            if c == '\r' && chars.peek().is_some_and(|&(_, n)| n == '\n') {
+            if c == '\r' && bytes.get(i) == Some(&b'\n') {
                 // The '\n' of a "\r\n" ends the same line; it must not count as an empty line.
                 continue;
             }
-            match line.take() {
-                Some(content) => {
-                    current = Some(match current {
-                        Some(p) => p.start..content.end,
-                        None => content,
-                    })
+            match line_start.take() {
+                Some(start) => {
+                    current = Some(current.map_or(start, |p| p.start)..line_end);
                 }
                 None => out.extend(current.take()),
             }
@@ -40,18 +52,12 @@ pub(super) fn paragraphs(text: &str) -> Vec<Range<usize>> {
                 out.extend(current.take());
             }
         } else if !c.is_whitespace() {
-            let end = i + c.len_utf8();
-            line = Some(match line {
-                Some(l) => l.start..end,
-                None => i..end,
-            });
+            line_start.get_or_insert(at);
+            line_end = i;
         }
     }
-    if let Some(content) = line {
-        current = Some(match current {
-            Some(p) => p.start..content.end,
-            None => content,
-        });
+    if let Some(start) = line_start {
+        current = Some(current.map_or(start, |p| p.start)..line_end);
     }
     out.extend(current);
     out

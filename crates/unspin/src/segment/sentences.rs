@@ -68,8 +68,24 @@ enum Class {
 fn is_terminator(c: char) -> bool {
     matches!(
         c,
-        '.' | '!' | '?' | '…' | '‼' | '⁇' | '⁈' | '⁉' | '。' | '！' | '？' | '｡' | '؟' | '۔' | '।'
-            | '॥' | '።' | '፧' | '։'
+        '.' | '!'
+            | '?'
+            | '…'
+            | '‼'
+            | '⁇'
+            | '⁈'
+            | '⁉'
+            | '。'
+            | '！'
+            | '？'
+            | '｡'
+            | '؟'
+            | '۔'
+            | '।'
+            | '॥'
+            | '።'
+            | '፧'
+            | '։'
     )
 }
 
@@ -162,8 +178,18 @@ fn next_at(p: &str, at: usize) -> Next<'_> {
 pub(super) fn sentences(p: &str) -> Vec<Range<usize>> {
     // Byte offsets where a sentence ends; the next one starts after the whitespace there.
     let mut cuts = Vec::new();
+    let bytes = p.as_bytes();
     let mut i = 0;
-    while let Some(c) = p[i..].chars().next() {
+    while i < bytes.len() {
+        // Fast path: ASCII other than terminators and line breaks needs no decoding.
+        if bytes[i] < 0x80 && !matches!(bytes[i], b'.' | b'!' | b'?' | b'\n' | b'\r' | 0x0B | 0x0C)
+        {
+            i += 1;
+            continue;
+        }
+        let Some(c) = p[i..].chars().next() else {
+            break;
+        };
         i = if is_terminator(c) {
             after_terminator(p, i, &mut cuts)
         } else if is_line_break(c) {
@@ -204,7 +230,8 @@ fn after_terminator(p: &str, start: usize, cuts: &mut Vec<usize>) -> usize {
             _ => Terminator::Strong,
         };
     }
-    let close = end + p[end..].chars().take_while(|&c| is_closer(c)).map(char::len_utf8).sum::<usize>();
+    let mut close =
+        end + p[end..].chars().take_while(|&c| is_closer(c)).map(char::len_utf8).sum::<usize>();
     let Some(after) = p[close..].chars().next() else {
         return close;
     };
@@ -214,16 +241,29 @@ fn after_terminator(p: &str, start: usize, cuts: &mut Vec<usize>) -> usize {
         }
         return close;
     }
-    let mut next = close;
-    let mut crosses_line = false;
-    for c in p[close..].chars().take_while(|c| c.is_whitespace()) {
-        crosses_line |= is_line_break(c);
-        next += c.len_utf8();
+    let (mut next, mut crosses_line) = skip_whitespace(p, close);
+    // "(Read it here. ) Then": a closing bracket after a space still belongs to this sentence.
+    let bracket: usize =
+        p[next..].chars().take_while(|&c| is_closer(c) && !is_opener(c)).map(char::len_utf8).sum();
+    if bracket > 0 && p[next + bracket..].chars().next().is_none_or(char::is_whitespace) {
+        close = next + bracket;
+        (next, crosses_line) = skip_whitespace(p, close);
     }
     if next < p.len() && ends_sentence(p, start, kind, &next_at(p, next), crosses_line) {
         cuts.push(close);
     }
     next
+}
+
+/// The end of the whitespace at `at`, and whether it holds a line break.
+fn skip_whitespace(p: &str, at: usize) -> (usize, bool) {
+    let mut end = at;
+    let mut crosses_line = false;
+    for c in p[at..].chars().take_while(|c| c.is_whitespace()) {
+        crosses_line |= is_line_break(c);
+        end += c.len_utf8();
+    }
+    (end, crosses_line)
 }
 
 /// Whether the terminator run at `start` ends its sentence, given what follows the whitespace
@@ -263,6 +303,8 @@ fn word_before(p: &str, end: usize) -> &str {
 }
 
 fn classify(word: &str, next: &Next) -> Class {
+    // In "pro-U.S." or "then-Sen." the abbreviation is the last part of the compound.
+    let word = word.rsplit(['-', '‐', '/']).next().unwrap_or(word);
     if !word.chars().next_back().is_some_and(char::is_alphanumeric) {
         return Class::Ordinary;
     }
@@ -293,8 +335,7 @@ fn is_dotted(word: &str) -> bool {
 
 /// Handle a line break at `at` that no terminator run has consumed; returns where to scan on.
 fn after_line_break(p: &str, at: usize, cuts: &mut Vec<usize>) -> usize {
-    let next: usize =
-        at + p[at..].chars().take_while(|c| c.is_whitespace()).map(char::len_utf8).sum::<usize>();
+    let (next, _) = skip_whitespace(p, at);
     if next >= p.len() {
         return next;
     }
@@ -356,16 +397,29 @@ mod tests {
     #[test]
     fn terminators_closers_and_lower_case() {
         assert_eq!(split("He said “No.” Then he left!"), ["He said “No.”", "Then he left!"]);
-        assert_eq!(split("“Why?” he asked. Really?! Yes…"), ["“Why?” he asked.", "Really?!", "Yes…"]);
+        assert_eq!(
+            split("“Why?” he asked. Really?! Yes…"),
+            ["“Why?” he asked.", "Really?!", "Yes…"]
+        );
         assert_eq!(split("He paused... and left. Then..."), ["He paused... and left.", "Then..."]);
     }
 
     #[test]
     fn abbreviation_classes() {
-        assert_eq!(split("Mr. Smith met Gen. Lee. It rained."), ["Mr. Smith met Gen. Lee.", "It rained."]);
+        assert_eq!(
+            split("Mr. Smith met Gen. Lee. It rained."),
+            ["Mr. Smith met Gen. Lee.", "It rained."]
+        );
         assert_eq!(split("Apple Inc. The firm grew."), ["Apple Inc.", "The firm grew."]);
         assert_eq!(split("Apple Inc. Chief Tim Cook spoke."), ["Apple Inc. Chief Tim Cook spoke."]);
-        assert_eq!(split("He lives at No. 10 now. No. He left."), ["He lives at No. 10 now.", "No.", "He left."]);
+        assert_eq!(
+            split("He lives at No. 10 now. No. He left."),
+            ["He lives at No. 10 now.", "No.", "He left."]
+        );
+        assert_eq!(
+            split("A pro-U.S. Gen. Lee rose. (See here. ) Then-Sen. Obama spoke."),
+            ["A pro-U.S. Gen. Lee rose.", "(See here. )", "Then-Sen. Obama spoke."]
+        );
     }
 
     #[test]

@@ -34,6 +34,10 @@ pub(super) struct RawToken {
 /// common blocks (most marks of Indic and other scripts are alphabetic and join words anyway),
 /// zero-width (non-)joiners, variation selectors, emoji skin-tone modifiers, keycap and tag chars.
 fn is_extender(c: char) -> bool {
+    // Most text is Latin; nothing below the first combining block extends.
+    if c < '\u{0300}' {
+        return false;
+    }
     matches!(
         c,
         '\u{0300}'..='\u{036F}'
@@ -126,7 +130,18 @@ fn word_or_number(s: &str, start: usize) -> (usize, bool) {
     let mut letters = false;
     // Last char that was not an extender, for the inner-joiner rules.
     let mut prev = ' ';
-    while let Some(c) = char_at(s, i) {
+    let bytes = s.as_bytes();
+    while i < bytes.len() {
+        // Fast path for ASCII letters and digits, the bulk of English words.
+        if bytes[i].is_ascii_alphanumeric() && i - start < MAX_TOKEN_BYTES {
+            letters |= bytes[i].is_ascii_alphabetic();
+            prev = char::from(bytes[i]);
+            i += 1;
+            continue;
+        }
+        let Some(c) = char_at(s, i) else {
+            break;
+        };
         if i - start >= MAX_TOKEN_BYTES || (i > start && is_ideograph(c)) {
             break;
         }
