@@ -12,12 +12,14 @@
 //!
 //! ```text
 //! cargo run --release -p unspin --example segment_ptc -- [DIR] [--show N] [--keep-lines]
+//! cargo run --release -p unspin --example segment_ptc -- --stress MB
 //! ```
 //!
 //! DIR defaults to `/work/shared/data/ptc/train/train-articles`; `--show N` prints up to N
 //! boundaries of each kind where we disagree, with context; `--keep-lines` keeps the line breaks,
 //! to check how the segmenter treats them (every line end should then be a boundary, except soft
-//! wraps before a lower-case line).
+//! wraps before a lower-case line). `--stress MB` instead segments one synthetic line of MB
+//! megabytes without a terminator (mixed scripts) and prints time, sentence sizes and peak memory.
 
 use std::collections::BTreeSet;
 use std::path::PathBuf;
@@ -55,7 +57,7 @@ fn load(path: &std::path::Path, keep_lines: bool) -> std::io::Result<Article> {
         for (i, line) in paragraph.iter().enumerate() {
             if i > 0 {
                 gold.insert(text.len());
-                if ends_in_terminator(&paragraph[i - 1]) {
+                if ends_in_terminator(paragraph[i - 1]) {
                     punctuated.insert(text.len());
                 }
                 text.push(if keep_lines { '\n' } else { ' ' });
@@ -86,13 +88,47 @@ fn context(text: &str, at: usize) -> String {
     format!("{}⟦|⟧{}", &text[start..at], &text[at..end]).replace('\n', "¶")
 }
 
+/// Peak resident memory of this process in MiB (Linux), if known.
+fn peak_rss_mib() -> Option<f64> {
+    let status = std::fs::read_to_string("/proc/self/status").ok()?;
+    let line = status.lines().find(|l| l.starts_with("VmHWM:"))?;
+    let kib: f64 = line.split_whitespace().nth(1)?.parse().ok()?;
+    Some(kib / 1024.0)
+}
+
+fn stress(megabytes: usize) {
+    let unit = "слово word 単語 كلمة naïve ";
+    let text = unit.repeat(megabytes * 1_000_000 / unit.len());
+    let before = peak_rss_mib().unwrap_or(0.0);
+    let start = Instant::now();
+    let seg = segment(&text);
+    let secs = start.elapsed().as_secs_f64();
+    let longest = seg.sentences.iter().map(|s| s.tokens.len()).max().unwrap_or(0);
+    println!(
+        "{:.0} MB single line: {secs:.2} s ({:.1} MB/s), {} tokens, {} sentences of at most {longest} tokens",
+        text.len() as f64 / 1e6,
+        text.len() as f64 / secs / 1e6,
+        seg.tokens.len(),
+        seg.sentences.len()
+    );
+    if let Some(peak) = peak_rss_mib() {
+        println!(
+            "peak memory {peak:.0} MiB (text alone {:.0} MiB, before segmenting {before:.0} MiB)",
+            text.len() as f64 / 1048576.0
+        );
+    }
+}
+
 fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut dir = PathBuf::from("/work/shared/data/ptc/train/train-articles");
     let mut show = 0usize;
     let mut keep_lines = false;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
-        if arg == "--keep-lines" {
+        if arg == "--stress" {
+            stress(args.next().ok_or("--stress needs a size in MB")?.parse()?);
+            return Ok(());
+        } else if arg == "--keep-lines" {
             keep_lines = true;
         } else if arg == "--show" {
             show = args.next().ok_or("--show needs a number")?.parse()?;

@@ -2,15 +2,17 @@
 //!
 //! [`segment`] cuts a text in three passes, each linear in the text:
 //!
-//! 1. [`paragraphs`]: runs of non-blank lines;
-//! 2. [`sentences`]: rule-based boundaries inside each paragraph, using the word lists in
-//!    [`abbreviations`]; sentences never cross a paragraph;
-//! 3. [`tokens`]: words, numbers and punctuation inside each sentence. A sentence of more than
+//! 1. `paragraphs.rs`: runs of non-blank lines, trimmed;
+//! 2. `sentences.rs`: rule-based boundaries inside each paragraph (terminators, closing quotes,
+//!    line breaks), checked against the word lists of `abbreviations.rs`; sentences never cross a
+//!    paragraph;
+//! 3. `tokens.rs`: words, numbers and punctuation inside each sentence. A sentence of more than
 //!    [`MAX_SENTENCE_TOKENS`] tokens or [`MAX_SENTENCE_BYTES`] bytes (text without punctuation) is
-//!    cut at the next whitespace, so every sentence stays small enough for a model's window.
+//!    cut at the next whitespace, so every sentence stays small enough for a model's window; no
+//!    token is longer than [`MAX_TOKEN_BYTES`].
 //!
 //! The passes work in byte offsets; [`CharIndex`] turns every range into a [`Span`] with char
-//! offsets too.
+//! offsets too. The rules, and the cases they knowingly get wrong, are documented in each file.
 
 mod abbreviations;
 mod paragraphs;

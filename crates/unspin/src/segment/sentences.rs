@@ -32,9 +32,11 @@ use super::tokens::RawToken;
 /// Longest word looked at around a period; longer ones are no abbreviation.
 const MAX_WORD_BYTES: usize = 64;
 
-/// A sentence longer than this many tokens is cut at the next whitespace (see [`capped`]).
+/// A sentence longer than this many tokens is cut at the next whitespace; without whitespace, at
+/// twice as many.
 pub const MAX_SENTENCE_TOKENS: usize = 1_000;
-/// A sentence longer than this many bytes is cut at the next whitespace (see [`capped`]).
+/// A sentence longer than this many bytes is cut at the next whitespace; without whitespace, at
+/// twice as many.
 pub const MAX_SENTENCE_BYTES: usize = 10_000;
 
 /// What ends a run of terminators.
