@@ -1,10 +1,32 @@
 //! Stage 2: paragraphs, sentences and word tokens, each with char and byte offsets.
+//!
+//! [`segment`] cuts a text in three passes, each linear in the text:
+//!
+//! 1. `paragraphs.rs`: runs of non-blank lines, trimmed;
+//! 2. `sentences.rs`: rule-based boundaries inside each paragraph (terminators, closing quotes,
+//!    line breaks), checked against the word lists of `abbreviations.rs`; sentences never cross a
+//!    paragraph;
+//! 3. `tokens.rs`: words, numbers and punctuation inside each sentence. A sentence of more than
+//!    [`MAX_SENTENCE_TOKENS`] tokens or [`MAX_SENTENCE_BYTES`] bytes (text without punctuation) is
+//!    cut at the next whitespace, so every sentence stays small enough for a model's window; no
+//!    token is longer than [`MAX_TOKEN_BYTES`].
+//!
+//! The passes work in byte offsets; [`CharIndex`] turns every range into a [`Span`] with char
+//! offsets too. The rules, and the cases they knowingly get wrong, are documented in each file.
+
+mod abbreviations;
+mod paragraphs;
+mod sentences;
+mod tokens;
 
 use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
-use crate::offsets::Span;
+use crate::offsets::{CharIndex, Span};
+
+pub use sentences::{MAX_SENTENCE_BYTES, MAX_SENTENCE_TOKENS};
+pub use tokens::MAX_TOKEN_BYTES;
 
 /// The segmentation of one text. Sentences lie inside paragraphs; tokens inside sentences; all in
 /// text order and non-overlapping.
@@ -51,10 +73,57 @@ pub struct Token {
     pub kind: TokenKind,
 }
 
-/// Segment `text`.
+/// Segment `text` into paragraphs, sentences and tokens. Total: any text gives a segmentation
+/// (empty for blank text), in time and memory linear in its length.
 pub fn segment(text: &str) -> Segmentation {
-    let _ = text;
-    todo!("segmentation")
+    let index = CharIndex::new(text);
+    let mut seg = Segmentation::default();
+    // Reused for every sentence, so that only the output grows.
+    let mut raw = Vec::new();
+    for paragraph in paragraphs::paragraphs(text) {
+        let Some(paragraph_span) = index.span_from_bytes(paragraph.clone()) else {
+            debug_assert!(false, "paragraph {paragraph:?} off char boundaries");
+            continue;
+        };
+        let first_sentence = seg.sentences.len();
+        for sentence in sentences::sentences(&text[paragraph.clone()]) {
+            raw.clear();
+            tokens::tokenize(
+                text,
+                paragraph.start + sentence.start..paragraph.start + sentence.end,
+                &mut raw,
+            );
+            for piece in sentences::capped(&raw) {
+                push_sentence(&mut seg, &index, &raw[piece]);
+            }
+        }
+        seg.paragraphs.push(Paragraph {
+            span: paragraph_span,
+            sentences: first_sentence..seg.sentences.len(),
+        });
+    }
+    seg
+}
+
+/// Append one sentence made of `raw` tokens (never empty) and its tokens to `seg`, as part of the
+/// paragraph about to be pushed.
+fn push_sentence(seg: &mut Segmentation, index: &CharIndex, raw: &[tokens::RawToken]) {
+    let (Some(first), Some(last)) = (raw.first(), raw.last()) else {
+        return;
+    };
+    let Some(span) = index.span_from_bytes(first.bytes.start..last.bytes.end) else {
+        debug_assert!(false, "sentence off char boundaries");
+        return;
+    };
+    let first_token = seg.tokens.len();
+    for token in raw {
+        match index.span_from_bytes(token.bytes.clone()) {
+            Some(span) => seg.tokens.push(Token { span, kind: token.kind }),
+            None => debug_assert!(false, "token {:?} off char boundaries", token.bytes),
+        }
+    }
+    let paragraph = seg.paragraphs.len();
+    seg.sentences.push(Sentence { span, paragraph, tokens: first_token..seg.tokens.len() });
 }
 
 impl Segmentation {
