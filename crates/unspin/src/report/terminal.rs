@@ -132,15 +132,11 @@ impl<W: Write> ReportWriter for Terminal<W> {
 
         let stats = &analysis.stats;
         if !stats.techniques.is_empty() {
-            let legend: Vec<String> = stats
-                .techniques
-                .iter()
-                .map(|(t, n)| {
-                    let swatch = if self.color { format!("{} {RESET}", style(*t, false)) } else { "■".to_owned() };
-                    format!("{swatch} {} ×{n}", t.name())
-                })
-                .collect();
-            writeln!(self.out, "{} {}", self.paint(BOLD, "Techniques:"), legend.join("   "))?;
+            writeln!(self.out, "{}", self.paint(BOLD, "Techniques:"))?;
+            for (t, n) in &stats.techniques {
+                let swatch = if self.color { format!("{}  {RESET}", style(*t, false)) } else { "■".to_owned() };
+                writeln!(self.out, "  {swatch} {} ×{n}", t.name())?;
+            }
             writeln!(self.out, "{}", self.paint(BOLD, "Spans:"))?;
             let width = analysis.spans.iter().map(|s| s.technique.name().chars().count()).max().unwrap_or(0);
             for (i, span) in analysis.spans.iter().enumerate() {
@@ -215,7 +211,7 @@ mod tests {
         let out = render(Format::Text, &WriterOptions::default());
         assert!(!out.contains('\x1b'), "no escape codes when not colouring");
         assert!(out.contains(TEXT), "{out}");
-        assert!(out.contains("Techniques: ■ Flag-waving ×1"), "{out}");
+        assert!(out.contains("Techniques:\n  ■ Flag-waving ×1\n  ■ Loaded language ×1\n"), "{out}");
         assert!(out.contains("“corrupt élite”"), "{out}");
         assert!(out.contains("“lied again and again”"), "{out}");
         assert!(out.contains("2 paragraphs · 2 sentences"), "{out}");
