@@ -1,0 +1,68 @@
+//! HTML pages: charset, main-content extraction and metadata.
+//!
+//! One page becomes one [`Document`] whose text is the article body. The steps, one submodule
+//! each, in the order [`document`] runs them:
+//!
+//! 1. [`charset`]: the encoding the page declares (HTTP header, then `<meta>`); decoding itself,
+//!    with BOM handling and detection, is [`crate::ingest::text::decode`].
+//! 2. [`nesting`]: a depth limit on element nesting, so hostile markup cannot overflow the stack.
+//! 3. [`body`]: the article text, without navigation, ads, comments and other page furniture.
+//! 4. [`meta`]: title, byline, date, outlet and URL from meta tags and JSON-LD ([`jsonld`]), with
+//!    dates normalised by [`date`].
+
+pub mod body;
+pub mod charset;
+pub mod date;
+pub mod jsonld;
+pub mod meta;
+pub mod nesting;
+
+use crate::document::{Document, Metadata};
+use crate::error::{Error, Origin, Result};
+use crate::ingest::{text, InputKind};
+
+/// A document from the raw bytes of an HTML page. `http_charset` is the charset of an HTTP
+/// `Content-Type` header when there was one; `url` the page's address when known.
+///
+/// Errors: [`Error::Empty`] for a page of white space, [`Error::Binary`] / [`Error::Encoding`]
+/// for bytes that are not text, [`Error::NoContent`] when the page holds no article text.
+pub fn document(
+    bytes: &[u8],
+    http_charset: Option<&str>,
+    url: Option<&str>,
+    id: String,
+    source: String,
+    origin: &Origin,
+) -> Result<Document> {
+    if bytes.trim_ascii().is_empty() {
+        return Err(Error::Empty { origin: origin.clone() });
+    }
+    let declared = charset::declared(bytes, http_charset);
+    let decoded = text::decode(bytes, declared, origin)?;
+    let html = nesting::limit_depth(&decoded.text, nesting::MAX_DEPTH);
+    let extracted = body::extract(&html, url);
+    if extracted.text.is_empty() {
+        return Err(Error::NoContent { origin: origin.clone() });
+    }
+    let found = &extracted.result.metadata;
+    let fallback = meta::Fallback {
+        title: found.title.clone(),
+        author: found.author.clone(),
+        // The extractor fills a missing time with midnight UTC, so only its day is trusted.
+        date: found.date.map(|d| d.date_naive().to_string()),
+        site_name: found.sitename.clone(),
+    };
+    let page = meta::extract(&html, url, &fallback);
+    let meta = Metadata {
+        source,
+        url: page.url,
+        site_name: page.site_name,
+        title: page.title,
+        byline: page.byline,
+        date: page.date,
+        format: InputKind::Html,
+        encoding: Some(decoded.encoding.name().to_owned()),
+        ..Metadata::default()
+    };
+    Ok(Document::new(id, extracted.text, meta))
+}
