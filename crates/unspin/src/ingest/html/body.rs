@@ -18,7 +18,13 @@ pub struct Extracted {
 /// Extract the article body of `html`. The text is empty when nothing article-like was found.
 pub fn extract(html: &str, url: Option<&str>) -> Extracted {
     let options = Options { url: url.map(str::to_owned), ..Options::default() };
-    let result = rs_trafilatura::extract_with_options(html, &options).unwrap_or_default();
+    // The extractor replaces the visible text with a JSON-LD `articleBody` when that is twice as
+    // long. But a reader sees the page, not the JSON: a longer `articleBody` is typically every
+    // update of a live blog or the unpaginated story, and it has lost its paragraph breaks.
+    // Hiding the scripts keeps the extraction on the visible text; `document` falls back to the
+    // `articleBody` only when the page shows no text at all.
+    let visible = super::meta::JSON_LD.replace_all(html, "");
+    let result = rs_trafilatura::extract_with_options(&visible, &options).unwrap_or_default();
     let text = paragraphs(&result.content_text);
     Extracted { text, result }
 }

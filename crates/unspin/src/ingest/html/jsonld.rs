@@ -17,6 +17,8 @@ pub struct ArticleFacts {
     pub date_published: Option<String>,
     pub publisher: Option<String>,
     pub url: Option<String>,
+    /// The article's full text, when the page embeds it.
+    pub article_body: Option<String>,
 }
 
 /// Facts from the JSON texts of a page's JSON-LD scripts: the first article node found wins;
@@ -45,6 +47,7 @@ pub fn article_facts<'a>(scripts: impl IntoIterator<Item = &'a str>) -> ArticleF
         headline: string_field(article, "headline").or_else(|| string_field(article, "name")),
         date_published: string_field(article, "datePublished")
             .or_else(|| string_field(article, "dateCreated")),
+        article_body: article.get("articleBody").and_then(Value::as_str).map(str::to_owned),
         url: string_field(article, "url").or_else(|| {
             let id = string_field(article, "@id")?;
             id.starts_with("http").then_some(id)

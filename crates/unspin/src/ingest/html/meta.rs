@@ -21,6 +21,8 @@ pub struct PageMeta {
     pub date: Option<String>,
     pub site_name: Option<String>,
     pub url: Option<String>,
+    /// The JSON-LD `articleBody`, for pages whose text is not in their markup.
+    pub article_body: Option<String>,
 }
 
 /// What the main-content extractor found on its own (it also reads visible bylines and `<time>`
@@ -35,7 +37,7 @@ pub struct Fallback {
 
 static BODY_START: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)<body[\s>]").expect("static regex"));
-static JSON_LD: LazyLock<Regex> = LazyLock::new(|| {
+pub(super) static JSON_LD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"(?is)<script[^>]*?type\s*=\s*["']?application/ld\+json["']?[^>]*>(.*?)</script"#)
         .expect("static regex")
 });
@@ -75,7 +77,7 @@ pub fn extract(html: &str, url: Option<&str>, fallback: &Fallback) -> PageMeta {
             DATE_TAGS.iter().find_map(|key| tags.any(key).as_deref().and_then(date::normalize))
         })
         .or_else(|| fallback.date.as_deref().and_then(date::normalize));
-    PageMeta { title, byline, date, site_name, url: page_url }
+    PageMeta { title, byline, date, site_name, url: page_url, article_body: facts.article_body }
 }
 
 /// Meta tags carrying the publication date, most specific first.

@@ -7,10 +7,12 @@
 //!    with BOM handling and detection, is [`crate::ingest::text::decode`].
 //! 2. [`nesting`]: a depth limit on element nesting, so hostile markup cannot overflow the stack.
 //! 3. [`body`]: the article text, without navigation, ads, comments and other page furniture.
-//! 4. [`meta`]: title, byline, date, outlet and URL from meta tags and JSON-LD ([`jsonld`]), with
+//! 4. [`boilerplate`]: lines the extractor let through that are page furniture, not article.
+//! 5. [`meta`]: title, byline, date, outlet and URL from meta tags and JSON-LD ([`jsonld`]), with
 //!    dates normalised by [`date`].
 
 pub mod body;
+pub mod boilerplate;
 pub mod charset;
 pub mod date;
 pub mod jsonld;
@@ -41,9 +43,6 @@ pub fn document(
     let decoded = text::decode(bytes, declared, origin)?;
     let html = nesting::limit_depth(&decoded.text, nesting::MAX_DEPTH);
     let extracted = body::extract(&html, url);
-    if extracted.text.is_empty() {
-        return Err(Error::NoContent { origin: origin.clone() });
-    }
     let found = &extracted.result.metadata;
     let fallback = meta::Fallback {
         title: found.title.clone(),
@@ -53,6 +52,14 @@ pub fn document(
         site_name: found.sitename.clone(),
     };
     let page = meta::extract(&html, url, &fallback);
+    let paragraphs: Vec<&str> = extracted.text.split("\n\n").collect();
+    let mut text = boilerplate::strip(&paragraphs, page.title.as_deref()).join("\n\n");
+    if text.is_empty() {
+        text = body::paragraphs(page.article_body.as_deref().unwrap_or(""));
+    }
+    if text.is_empty() {
+        return Err(Error::NoContent { origin: origin.clone() });
+    }
     let meta = Metadata {
         source,
         url: page.url,
@@ -64,5 +71,5 @@ pub fn document(
         encoding: Some(decoded.encoding.name().to_owned()),
         ..Metadata::default()
     };
-    Ok(Document::new(id, extracted.text, meta))
+    Ok(Document::new(id, text, meta))
 }
