@@ -37,16 +37,17 @@ pub struct Fallback {
 
 static BODY_START: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)<body[\s>]").expect("static regex"));
-pub(super) static JSON_LD: LazyLock<Regex> = LazyLock::new(|| {
+static JSON_LD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"(?is)<script[^>]*?type\s*=\s*["']?application/ld\+json["']?[^>]*>(.*?)</script"#)
         .expect("static regex")
 });
 
-/// Metadata of `html` (already decoded). `url` is the page address given by the caller; it wins
-/// over the page's own canonical link.
-pub fn extract(html: &str, url: Option<&str>, fallback: &Fallback) -> PageMeta {
-    let head_end = BODY_START.find(html).map_or(html.len(), |m| m.start());
-    let head = Dom::from(&html[..head_end]);
+/// Metadata of `html` (decoded, as it came). `prepared` is the same page without scripts and
+/// styles (see [`super::nesting::prepare`]); its head is the one parsed for tags, being smaller.
+/// `url` is the page address given by the caller; it wins over the page's own canonical link.
+pub fn extract(html: &str, prepared: &str, url: Option<&str>, fallback: &Fallback) -> PageMeta {
+    let head_end = BODY_START.find(prepared).map_or(prepared.len(), |m| m.start());
+    let head = Dom::from(&prepared[..head_end]);
     let tags = Tags::read(&head);
     let facts = jsonld::article_facts(JSON_LD.captures_iter(html).filter_map(|c| Some(c.get(1)?.as_str())));
 
@@ -272,13 +273,13 @@ mod tests {
             <meta property="article:published_time" content="2021-05-04T08:00:00+02:00">
             <link rel="canonical" href="https://courier.example/dam"></head>
             <body><p>x</p><script type="application/ld+json">{"@type":"NewsArticle","author":{"name":"Bo Park"}}</script></body></html>"#;
-        let meta = extract(html, None, &Fallback::default());
+        let meta = extract(html, html, None, &Fallback::default());
         assert_eq!(meta.title.as_deref(), Some("Dam opens & floods"));
         assert_eq!(meta.site_name.as_deref(), Some("The Courier"));
         assert_eq!(meta.byline.as_deref(), Some("Bo Park"), "JSON-LD before meta tags");
         assert_eq!(meta.date.as_deref(), Some("2021-05-04T08:00:00+02:00"));
         assert_eq!(meta.url.as_deref(), Some("https://courier.example/dam"));
-        let given = extract(html, Some("https://given.example/x"), &Fallback::default());
+        let given = extract(html, html, Some("https://given.example/x"), &Fallback::default());
         assert_eq!(given.url.as_deref(), Some("https://given.example/x"));
     }
 }

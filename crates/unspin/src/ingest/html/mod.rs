@@ -5,7 +5,8 @@
 //!
 //! 1. [`charset`]: the encoding the page declares (HTTP header, then `<meta>`); decoding itself,
 //!    with BOM handling and detection, is [`crate::ingest::text::decode`].
-//! 2. [`nesting`]: a depth limit on element nesting, so hostile markup cannot overflow the stack.
+//! 2. [`nesting`]: a depth limit on element nesting, so hostile markup cannot overflow the stack,
+//!    and scripts, styles and comments removed, so the extractor parses only what can be text.
 //! 3. [`body`]: the article text, without navigation, ads, comments and other page furniture.
 //! 4. [`boilerplate`]: lines the extractor let through that are page furniture, not article.
 //! 5. [`meta`]: title, byline, date, outlet and URL from meta tags and JSON-LD ([`jsonld`]), with
@@ -41,8 +42,9 @@ pub fn document(
     }
     let declared = charset::declared(bytes, http_charset);
     let decoded = text::decode(bytes, declared, origin)?;
-    let html = nesting::limit_depth(&decoded.text, nesting::MAX_DEPTH);
-    let extracted = body::extract(&html, url);
+    let html = &decoded.text;
+    let prepared = nesting::prepare(html, nesting::MAX_DEPTH);
+    let extracted = body::extract(&prepared, url);
     let found = &extracted.result.metadata;
     let fallback = meta::Fallback {
         title: found.title.clone(),
@@ -51,7 +53,7 @@ pub fn document(
         date: found.date.map(|d| d.date_naive().to_string()),
         site_name: found.sitename.clone(),
     };
-    let page = meta::extract(&html, url, &fallback);
+    let page = meta::extract(html, &prepared, url, &fallback);
     let paragraphs: Vec<&str> = extracted.text.split("\n\n").collect();
     let mut text = boilerplate::strip(&paragraphs, page.title.as_deref()).join("\n\n");
     if text.is_empty() {

@@ -1,4 +1,11 @@
-//! A depth limit on element nesting, applied to the markup before it is parsed.
+//! Markup made safe and small before it is parsed: a depth limit on element nesting, and
+//! elements that never hold article text taken out.
+//!
+//! **Pruning.** Scripts, styles, inline SVG and comments are most of the bytes of a modern news
+//! page, and none of them is text a reader sees. The extractor parses the page twice (it keeps a
+//! pristine copy for its fallback) and would discard them anyway, so dropping them first makes
+//! extraction markedly faster without changing what it finds. Metadata is read from the page as
+//! it was, JSON-LD scripts included.
 //!
 //! The HTML parser keeps its open elements on a heap stack and survives any depth, but the
 //! extractors walk the tree recursively: a page of 100,000 nested `<div>`s (a known denial-of-service
@@ -25,6 +32,19 @@ pub const MAX_DEPTH: usize = 256;
 
 /// `html` with every element deeper than `max_depth` unwrapped (tags removed, content kept).
 pub fn limit_depth(html: &str, max_depth: usize) -> Cow<'_, str> {
+    scan(html, max_depth, false)
+}
+
+/// `html` limited to `max_depth` like [`limit_depth`], and without scripts, styles, inline SVG
+/// and comments (elements removed with their content).
+pub fn prepare(html: &str, max_depth: usize) -> Cow<'_, str> {
+    scan(html, max_depth, true)
+}
+
+/// Elements removed with everything in them by [`prepare`].
+const PRUNED: &[&[u8]] = &[b"script", b"style", b"svg"];
+
+fn scan(html: &str, max_depth: usize, prune: bool) -> Cow<'_, str> {
     let bytes = html.as_bytes();
     // Byte ranges of tags to delete, in order.
     let mut cut: Vec<(usize, usize)> = Vec::new();
@@ -36,6 +56,9 @@ pub fn limit_depth(html: &str, max_depth: usize) -> Cow<'_, str> {
         let rest = &bytes[start + 1..];
         if rest.starts_with(b"!--") {
             pos = find(bytes, start + 4, b"-->").map_or(bytes.len(), |e| e + 3);
+            if prune {
+                cut.push((start, pos));
+            }
             continue;
         }
         if rest.first().is_some_and(|b| *b == b'!' || *b == b'?') {
@@ -68,6 +91,13 @@ pub fn limit_depth(html: &str, max_depth: usize) -> Cow<'_, str> {
             continue;
         }
         let lower = name.to_ascii_lowercase();
+        if prune && PRUNED.contains(&lower.as_slice()) {
+            // Up to and including the end tag; an unclosed one runs to the end, as it would parse.
+            pos = find_end_tag(bytes, end, &lower)
+                .map_or(bytes.len(), |e| tag_end(bytes, e + 2).unwrap_or(bytes.len()));
+            cut.push((start, pos));
+            continue;
+        }
         if RAW_TEXT.contains(&lower.as_slice()) {
             // Skip to the matching end tag; the parser treats everything before it as text.
             pos = find_end_tag(bytes, end, &lower).unwrap_or(bytes.len());
@@ -181,6 +211,14 @@ mod tests {
         assert_eq!(limited.matches("<div>").count(), MAX_DEPTH);
         assert_eq!(limited.matches("</div>").count(), MAX_DEPTH);
         assert!(limited.contains("text"));
+    }
+
+    #[test]
+    fn prepare_drops_what_is_never_text() {
+        let page = "<head><style>p{}</style><script type=\"application/ld+json\">{\"a\": \"</div>\"}</script></head>\
+                    <body><!-- note --><p>Kept <SVG><path d='M0'/></SVG>text</p><script>x</script></body>";
+        assert_eq!(prepare(page, 10), "<head></head><body><p>Kept text</p></body>");
+        assert_eq!(prepare("<p>a</p><script>never closed", 10), "<p>a</p>");
     }
 
     #[test]
