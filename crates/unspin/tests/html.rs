@@ -1,0 +1,145 @@
+//! HTML ingestion end to end: fixture pages written for these tests go through
+//! `ingest::html::document` (and, for one, the format-sniffing reader), and the article text,
+//! every metadata field, the charset, and the handling of bad input are checked.
+
+use std::path::{Path, PathBuf};
+
+use unspin::error::{Error, Origin};
+use unspin::ingest::{self, html, InputKind};
+use unspin::Document;
+
+fn fixture(name: &str) -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/html").join(name)
+}
+
+fn read(name: &str, url: Option<&str>) -> Result<Document, Error> {
+    let path = fixture(name);
+    let bytes = std::fs::read(&path).expect("fixture exists");
+    html::document(&bytes, None, url, name.into(), path.display().to_string(), &Origin::file(&path))
+}
+
+fn parse(bytes: &[u8]) -> Result<Document, Error> {
+    html::document(bytes, None, None, "t".into(), "t.html".into(), &Origin::file("t.html"))
+}
+
+#[test]
+fn article_body_without_page_furniture() {
+    let doc = read("courier-dam.html", None).unwrap();
+    let paragraphs: Vec<&str> = doc.text.split("\n\n").collect();
+    assert_eq!(
+        paragraphs,
+        [
+            "The long-awaited dam on the Vell river opened on Tuesday, ten years after the first concrete was poured and four years later than the county had promised.",
+            "Engineers told a small crowd at the spillway that the reservoir behind the wall would take until the spring to fill, and that the first water would reach farms in the lower valley in June.",
+            "“It has been a long wait, and people have every right to be impatient,” said Maren Holt, who chairs the county’s water board. “But this wall will stand for a hundred years.”",
+            "Not everyone downstream was celebrating. Several fishing clubs say the lower river will run too warm in late summer, and a petition asking for a minimum flow rule has gathered almost 3,000 signatures.",
+            "The board said it would publish its first flow report in September, after the reservoir’s first full season.",
+        ]
+    );
+    for furniture in ["cookies", "Advertisement", "Share on", "Sign up", "Related stories", "Old mill bridge", "riverwatcher", "About time", "All rights reserved", "Sport", "Vell river dam opens after"] {
+        assert!(!doc.text.contains(furniture), "{furniture:?} in {:?}", doc.text);
+    }
+}
+
+#[test]
+fn metadata_from_json_ld_graph_and_meta_tags() {
+    let doc = read("courier-dam.html", None).unwrap();
+    let m = &doc.meta;
+    assert_eq!(m.title.as_deref(), Some("Vell river dam opens after decade of delays"));
+    assert_eq!(m.byline.as_deref(), Some("Ines Marlow, Tomas Greer"));
+    assert_eq!(m.date.as_deref(), Some("2021-05-04T08:30:00+01:00"));
+    assert_eq!(m.site_name.as_deref(), Some("The Valley Courier"));
+    assert_eq!(m.url.as_deref(), Some("https://www.valleycourier.example/news/2021/05/vell-dam-opens"));
+    assert_eq!(m.site.as_deref(), Some("valleycourier.example"));
+    assert_eq!(m.language.as_deref(), Some("en"));
+    assert_eq!(m.encoding.as_deref(), Some("UTF-8"));
+    assert_eq!(m.format, InputKind::Html);
+    assert_eq!(m.source, fixture("courier-dam.html").display().to_string());
+
+    // The caller's URL wins over the canonical link.
+    let doc = read("courier-dam.html", Some("https://mirror.example/dam")).unwrap();
+    assert_eq!(doc.meta.url.as_deref(), Some("https://mirror.example/dam"));
+    assert_eq!(doc.meta.site.as_deref(), Some("mirror.example"));
+}
+
+#[test]
+fn windows_1251_declared_by_http_equiv() {
+    let doc = read("gazeta-1251.html", None).unwrap();
+    assert_eq!(doc.meta.encoding.as_deref(), Some("windows-1251"));
+    assert!(doc.text.starts_with("В субботу в Заречье открылась новая городская библиотека."), "{}", doc.text);
+    assert!(doc.text.contains("\n\n«Мы хотим, чтобы сюда приходили не только за книгами"), "{}", doc.text);
+    assert!(doc.text.ends_with("По выходным библиотека будет работать до восьми часов вечера."));
+    assert!(!doc.text.contains("Поделиться") && !doc.text.contains("Главная") && !doc.text.contains("Реклама"));
+    assert_eq!(doc.meta.title.as_deref(), Some("В Заречье открыли новую библиотеку"));
+    assert_eq!(doc.meta.byline.as_deref(), Some("Анна Воронова"));
+    assert_eq!(doc.meta.date.as_deref(), Some("2020-10-12"));
+    assert_eq!(doc.meta.site_name.as_deref(), Some("Заречная газета"));
+    assert_eq!(doc.meta.language.as_deref(), Some("ru"));
+    // An HTTP charset outranks the page's own declaration.
+    let bytes = std::fs::read(fixture("gazeta-1251.html")).unwrap();
+    let doc = html::document(&bytes, Some("KOI8-R"), None, "g".into(), "g".into(), &Origin::file("g")).unwrap();
+    assert_eq!(doc.meta.encoding.as_deref(), Some("KOI8-R"));
+}
+
+#[test]
+fn open_graph_only_page_in_latin1() {
+    let doc = read("og-only.html", None).unwrap();
+    assert_eq!(doc.meta.encoding.as_deref(), Some("windows-1252"), "ISO-8859-1 is read as its superset");
+    assert_eq!(doc.text.split("\n\n").count(), 3, "{}", doc.text);
+    assert!(doc.text.starts_with("From the first Monday of December the island ferry will sail four times a day"));
+    assert!(doc.text.ends_with("before the café at the pier closes for the season."));
+    assert!(!doc.text.contains("Archive") && !doc.text.contains("volunteers"));
+    let m = &doc.meta;
+    assert_eq!(m.title.as_deref(), Some("Ferry timetable changes for the winter"));
+    assert_eq!(m.site_name.as_deref(), Some("Harbour Notes"));
+    assert_eq!(m.url.as_deref(), Some("https://harbournotes.example/2019/11/ferry-winter-timetable"));
+    assert_eq!(m.date.as_deref(), Some("2019-11-03T17:45:00Z"));
+    assert_eq!(m.byline, None, "a profile URL is not a name");
+}
+
+#[test]
+fn reader_detects_html_files() {
+    let opts = ingest::IngestOptions::default();
+    let docs: Vec<_> = ingest::read(&ingest::Input::Path(fixture("og-only.html")), &opts).collect();
+    assert_eq!(docs.len(), 1);
+    let doc = docs.into_iter().next().unwrap().unwrap();
+    assert_eq!(doc.id, "og-only");
+    assert_eq!(doc.meta.format, InputKind::Html);
+}
+
+#[test]
+fn page_without_article_is_no_content() {
+    let err = read("no-article.html", None).unwrap_err();
+    assert!(matches!(err, Error::NoContent { .. }), "{err}");
+    assert!(err.to_string().ends_with("no-article.html: no article text found in the HTML"), "{err}");
+}
+
+#[test]
+fn bad_inputs_fail_cleanly() {
+    assert!(matches!(parse(b""), Err(Error::Empty { .. })));
+    assert!(matches!(parse(b" \n\t "), Err(Error::Empty { .. })));
+    assert!(matches!(parse(b"\x7fELF\x02\x01\x01\x00\x00\x00\x00binary"), Err(Error::Binary { .. })));
+    assert!(matches!(parse(b"<html><body></body></html>"), Err(Error::NoContent { .. })));
+}
+
+#[test]
+fn truncated_page_keeps_what_arrived() {
+    let bytes = std::fs::read(fixture("courier-dam.html")).unwrap();
+    let text = String::from_utf8(bytes).unwrap();
+    let cut = text.find("Not everyone downstream").unwrap();
+    // Cut in the middle of a tag a little after the third paragraph.
+    let truncated = format!("{}<p class=\"x", &text[..cut]);
+    let doc = parse(truncated.as_bytes()).unwrap();
+    assert!(doc.text.starts_with("The long-awaited dam on the Vell river opened on Tuesday"), "{}", doc.text);
+    assert!(doc.text.ends_with("“But this wall will stand for a hundred years.”"), "{}", doc.text);
+}
+
+#[test]
+fn deep_nesting_does_not_overflow_the_stack() {
+    let para = "<p>The committee met for the third time this month and again failed to agree on a budget for the coming year, its chair said.</p>";
+    let page = format!("<html><body>{}{para}{para}{}</body></html>", "<div>".repeat(100_000), "</div>".repeat(100_000));
+    // Run on a thread with the default 2 MiB stack, as a worker pool would.
+    let result = std::thread::spawn(move || parse(page.as_bytes())).join().expect("no stack overflow");
+    let doc = result.unwrap();
+    assert!(doc.text.contains("failed to agree on a budget"), "{}", doc.text);
+}
