@@ -100,7 +100,7 @@ fn open_graph_only_page_in_latin1() {
 #[test]
 fn reader_detects_html_files() {
     let opts = ingest::IngestOptions::default();
-    let docs: Vec<_> = ingest::read(&ingest::Input::Path(fixture("og-only.html")), &opts).collect();
+    let docs: Vec<_> = ingest::read_all(&ingest::Input::Path(fixture("og-only.html")), &opts).collect();
     assert_eq!(docs.len(), 1);
     let doc = docs.into_iter().next().unwrap().unwrap();
     assert_eq!(doc.id, "og-only");
