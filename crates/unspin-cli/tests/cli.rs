@@ -321,3 +321,40 @@ fn extract_prints_the_body_and_json_adds_metadata() {
     let r = run(unspin().arg("extract").arg(example()));
     assert_eq!(r.stdout, std::fs::read_to_string(example()).unwrap());
 }
+
+fn html_fixture(name: &str) -> PathBuf {
+    repo().join("crates/unspin/tests/data/html").join(name)
+}
+
+#[test]
+fn html_page_is_extracted_then_analysed() {
+    let r = run(unspin().arg("extract").arg(html_fixture("courier-dam.html")));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.starts_with("The long-awaited dam on the Vell river opened on Tuesday"), "{}", r.stdout);
+    assert!(!r.stdout.contains("Advertisement"));
+    assert!(r.stderr.is_empty(), "{}", r.stderr);
+
+    let r = run(unspin().args(["analyze", "--format", "json"]).arg(html_fixture("courier-dam.html")));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    let doc = &v["documents"][0];
+    assert_eq!(doc["id"], "courier-dam");
+    assert_eq!(doc["meta"]["format"], "html");
+    assert_eq!(doc["meta"]["site"], "valleycourier.example");
+    assert_eq!(doc["meta"]["byline"], "Ines Marlow, Tomas Greer");
+    let text = doc["text"].as_str().unwrap();
+    let sentences: Vec<&str> = doc["sentences"].as_array().unwrap().iter().map(|s| s["text"].as_str().unwrap()).collect();
+    assert!(sentences.contains(&"“It has been a long wait, and people have every right to be impatient,” said Maren Holt, who chairs the county’s water board."), "{sentences:#?}");
+    assert!(sentences.contains(&"“But this wall will stand for a hundred years.”"), "{sentences:#?}");
+    for s in doc["sentences"].as_array().unwrap() {
+        assert_eq!(chars(text, &s["start"], &s["end"]), s["text"].as_str().unwrap());
+    }
+    assert_eq!(doc["stats"]["paragraphs"], 5);
+}
+
+#[test]
+fn html_without_an_article_is_an_error_naming_the_file() {
+    let r = run(unspin().args(["analyze", "--format", "jsonl"]).arg(html_fixture("no-article.html")));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("no-article.html: no article text found in the HTML"), "{}", r.stderr);
+}
