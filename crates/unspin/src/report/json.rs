@@ -158,18 +158,26 @@ impl<W: Write> Json<W> {
     }
 }
 
+impl<W: Write> Json<W> {
+    /// Everything before the first document.
+    fn open(&mut self) -> std::io::Result<()> {
+        write!(
+            self.out,
+            "{{\"schema_version\":{},\"generator\":{},\"documents\":[",
+            serde_json::to_string(SCHEMA_VERSION)?,
+            serde_json::to_string(GENERATOR)?
+        )
+    }
+}
+
 impl<W: Write> ReportWriter for Json<W> {
     fn document(&mut self, analysis: &Analysis) -> std::io::Result<()> {
         if self.documents == 0 {
-            write!(
-                self.out,
-                "{{\"schema_version\":{},\"generator\":{},\"documents\":[\n",
-                serde_json::to_string(SCHEMA_VERSION)?,
-                serde_json::to_string(GENERATOR)?
-            )?;
+            self.open()?;
         } else {
-            self.out.write_all(b",\n")?;
+            self.out.write_all(b",")?;
         }
+        self.out.write_all(b"\n")?;
         self.documents += 1;
         serde_json::to_writer(&mut self.out, &DocumentRecord::new(analysis, self.tokens))?;
         Ok(())
@@ -182,12 +190,7 @@ impl<W: Write> ReportWriter for Json<W> {
 
     fn finish(&mut self, summary: &Summary) -> std::io::Result<()> {
         if self.documents == 0 {
-            write!(
-                self.out,
-                "{{\"schema_version\":{},\"generator\":{},\"documents\":[",
-                serde_json::to_string(SCHEMA_VERSION)?,
-                serde_json::to_string(GENERATOR)?
-            )?;
+            self.open()?;
         } else {
             self.out.write_all(b"\n")?;
         }
