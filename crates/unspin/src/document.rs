@@ -86,7 +86,7 @@ pub fn detect_language(text: &str) -> Option<String> {
         return None;
     }
     let info = whatlang::detect(sample)?;
-    if !info.is_reliable() && info.confidence() < 0.5 {
+    if !info.is_reliable() && info.confidence() < 0.2 {
         return None;
     }
     let code = info.lang().code();

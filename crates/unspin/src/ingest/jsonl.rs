@@ -13,7 +13,7 @@ use serde_json::Value;
 
 use crate::document::{Document, Metadata};
 use crate::error::{Error, Origin, Result};
-use crate::ingest::{html, read_error, text, IngestOptions, InputKind};
+use crate::ingest::{html, read_error, text, IngestOptions, InputKind, Pending};
 
 /// Iterator over the documents of a JSON Lines stream.
 pub struct Lines<R> {
@@ -73,7 +73,7 @@ pub(crate) fn read_line_limited(reader: &mut impl BufRead, buf: &mut Vec<u8>, li
 }
 
 impl<R: BufRead> Iterator for Lines<R> {
-    type Item = Result<Document>;
+    type Item = Result<Pending>;
 
     fn next(&mut self) -> Option<Self::Item> {
         while !self.done {
@@ -96,7 +96,9 @@ impl<R: BufRead> Iterator for Lines<R> {
                         continue;
                     }
                     let source = self.path.display().to_string();
-                    return Some(parse_line(line, self.line_no, source, &origin));
+                    let line = line.to_vec();
+                    let line_no = self.line_no;
+                    return Some(Ok(Pending::new(move || parse_line(&line, line_no, source, &origin))));
                 }
             }
         }
@@ -185,7 +187,7 @@ mod tests {
 
     fn read(input: &str, limit: u64) -> Vec<Result<Document>> {
         let opts = IngestOptions { max_doc_bytes: limit, ..IngestOptions::default() };
-        Lines::new(input.as_bytes(), PathBuf::from("in.jsonl"), opts).collect()
+        Lines::new(input.as_bytes(), PathBuf::from("in.jsonl"), opts).map(|p| p.and_then(Pending::load)).collect()
     }
 
     #[test]

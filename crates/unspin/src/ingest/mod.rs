@@ -12,6 +12,10 @@
 //! documents one at a time. Containers stream: memory stays bounded by the largest record, never
 //! the file. A bad record yields an `Err` naming the file and record, and reading goes on with the
 //! next one.
+//!
+//! Reading is split in two so that front ends can parallelise the costly half: the reader
+//! iterator only cuts the input into raw records (sequential I/O), and each [`Pending`] does its
+//! decoding and HTML extraction when [`Pending::load`] is called, on whichever worker calls it.
 
 pub mod html;
 pub mod jsonl;
@@ -129,8 +133,36 @@ fn has_article_extension(path: &Path) -> bool {
     DIRECTORY_EXTENSIONS.contains(&ext.as_str())
 }
 
-/// A stream of documents (or errors about single documents) from one input.
-pub type Documents = Box<dyn Iterator<Item = Result<Document>> + Send>;
+/// A document cut from its input whose decoding and extraction have not run yet.
+pub struct Pending {
+    job: Box<dyn FnOnce() -> Result<Document> + Send>,
+}
+
+impl Pending {
+    /// A document that needs no more work.
+    pub fn ready(document: Document) -> Self {
+        Pending { job: Box::new(move || Ok(document)) }
+    }
+
+    /// A document that `job` will produce.
+    pub fn new(job: impl FnOnce() -> Result<Document> + Send + 'static) -> Self {
+        Pending { job: Box::new(job) }
+    }
+
+    /// Decode and extract: the costly half of ingestion.
+    pub fn load(self) -> Result<Document> {
+        (self.job)()
+    }
+}
+
+impl std::fmt::Debug for Pending {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Pending")
+    }
+}
+
+/// A stream of pending documents (or errors about single records) from one input.
+pub type Documents = Box<dyn Iterator<Item = Result<Pending>> + Send>;
 
 /// Open `input` and stream its documents. An input that cannot be opened at all yields a single
 /// error.
@@ -139,6 +171,12 @@ pub fn read(input: &Input, opts: &IngestOptions) -> Documents {
         Ok(docs) => docs,
         Err(e) => Box::new(std::iter::once(Err(e))),
     }
+}
+
+/// Open `input` and load every document, one after the other: the simple way for callers that
+/// do not parallelise.
+pub fn read_all(input: &Input, opts: &IngestOptions) -> impl Iterator<Item = Result<Document>> + Send {
+    read(input, opts).map(|pending| pending.and_then(Pending::load))
 }
 
 fn open(input: &Input, opts: &IngestOptions) -> Result<Documents> {
@@ -176,17 +214,19 @@ fn open(input: &Input, opts: &IngestOptions) -> Result<Documents> {
     };
     let source = path.display().to_string();
     Ok(match kind {
-        InputKind::Warc => Box::new(warc::Records::new(reader, path, opts.clone())),
+        InputKind::Warc => Box::new(warc::Records::new(reader, path, opts.clone()).map(|r| r.map(Pending::ready))),
         InputKind::Jsonl => Box::new(jsonl::Lines::new(reader, path, opts.clone())),
         InputKind::Text | InputKind::Html => {
             let bytes = read_limited(&mut reader, opts.max_doc_bytes, &origin)?;
             let id = document_id(input);
-            let doc = if kind == InputKind::Html {
-                html::document(&bytes, None, None, id, source, &origin)?
-            } else {
-                text::document(&bytes, id, source, &origin)?
-            };
-            Box::new(std::iter::once(Ok(doc)))
+            let pending = Pending::new(move || {
+                if kind == InputKind::Html {
+                    html::document(&bytes, None, None, id, source, &origin)
+                } else {
+                    text::document(&bytes, id, source, &origin)
+                }
+            });
+            Box::new(std::iter::once(Ok(pending)))
         }
     })
 }

@@ -180,7 +180,7 @@ mod tests {
         assert_eq!(d.meta.encoding.as_deref(), Some("UTF-8"));
         // Offsets count code points of the normalised text, as Python's text mode reads it.
         let index = crate::CharIndex::new(&d.text);
-        assert_eq!(index.span_from_chars(11..17).unwrap().text(&d.text), "regime");
+        assert_eq!(index.span_from_chars(12..18).unwrap().text(&d.text), "regime");
     }
 
     #[test]

@@ -144,3 +144,133 @@ impl Summary {
         self.errors += 1;
     }
 }
+
+/// Output formats.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Format {
+    Text,
+    Json,
+    Jsonl,
+    Semeval,
+    Brat,
+    LabelStudio,
+}
+
+/// Options every writer may use.
+#[derive(Debug, Clone, Default)]
+pub struct WriterOptions {
+    /// Colour in terminal output.
+    pub color: bool,
+    /// Include word tokens in JSON output.
+    pub tokens: bool,
+    /// Write brat `.txt`/`.ann` pairs into this directory instead of one `.ann` to the output.
+    pub out_dir: Option<std::path::PathBuf>,
+}
+
+/// Receives analyses in input order, errors where they happen, and the summary at the end.
+pub trait ReportWriter {
+    fn document(&mut self, analysis: &Analysis) -> std::io::Result<()>;
+
+    /// An input or record that could not be read or analysed. Formats with no place for errors
+    /// ignore it (the front end reports it on stderr anyway).
+    fn error(&mut self, _error: &crate::Error) -> std::io::Result<()> {
+        Ok(())
+    }
+
+    fn finish(&mut self, summary: &Summary) -> std::io::Result<()>;
+}
+
+/// The writer for `format`, writing to `out`.
+pub fn writer<'w>(format: Format, out: impl std::io::Write + 'w, opts: &WriterOptions) -> Box<dyn ReportWriter + 'w> {
+    match format {
+        Format::Text => Box::new(terminal::Terminal::new(out, opts.color)),
+        Format::Json => Box::new(json::Json::new(out, opts.tokens)),
+        Format::Jsonl => Box::new(json::JsonLines::new(out, opts.tokens)),
+        Format::Semeval => Box::new(semeval::Semeval::new(out)),
+        Format::Brat => Box::new(brat::Brat::new(out, opts.out_dir.clone())),
+        Format::LabelStudio => Box::new(labelstudio::LabelStudio::new(out)),
+    }
+}
+
+#[cfg(test)]
+pub(crate) mod testing {
+    //! A hand-built analysis for the writers' tests, independent of the segmenter and detectors.
+
+    use super::*;
+    use crate::detect::TechniqueSpan;
+    use crate::document::Metadata;
+    use crate::offsets::CharIndex;
+    use crate::segment::{Paragraph, Sentence};
+
+    pub const TEXT: &str = "Patriots “résist”.\n\nThe corrupt élite lied again\nand again.";
+
+    pub fn analysis() -> Analysis {
+        let doc = Document::new(
+            "701",
+            TEXT,
+            Metadata { source: "article701.txt".into(), title: Some("Patriots “résist”.".into()), ..Metadata::default() },
+        );
+        let index = CharIndex::new(TEXT);
+        let span = |range: std::ops::Range<usize>| index.span_from_chars(range).unwrap();
+        let segmentation = Segmentation {
+            paragraphs: vec![
+                Paragraph { span: span(0..18), sentences: 0..1 },
+                Paragraph { span: span(20..59), sentences: 1..2 },
+            ],
+            sentences: vec![
+                Sentence { span: span(0..18), paragraph: 0, tokens: 0..0 },
+                Sentence { span: span(20..59), paragraph: 1, tokens: 0..0 },
+            ],
+            tokens: Vec::new(),
+        };
+        let technique_span = |technique, range: std::ops::Range<usize>, sentence| {
+            let s = span(range);
+            TechniqueSpan {
+                technique,
+                span: s,
+                text: s.text(TEXT).to_owned(),
+                confidence: 0.875,
+                sentence: Some(sentence),
+                detector: "test".into(),
+            }
+        };
+        let spans = vec![
+            technique_span(Technique::FlagWaving, 0..8, 0),
+            technique_span(Technique::LoadedLanguage, 24..37, 1),
+            technique_span(Technique::NameCallingLabeling, 32..37, 1),
+            technique_span(Technique::Repetition, 38..58, 1),
+        ];
+        Analysis::new(doc, segmentation, spans)
+    }
+
+    pub fn render(format: Format, opts: &WriterOptions) -> String {
+        let analysis = analysis();
+        let mut out = Vec::new();
+        {
+            let mut writer = writer(format, &mut out, opts);
+            let mut summary = Summary::default();
+            writer.document(&analysis).unwrap();
+            summary.add(&analysis);
+            writer.finish(&summary).unwrap();
+        }
+        String::from_utf8(out).unwrap()
+    }
+
+    #[test]
+    fn sample_spans_cover_the_intended_text() {
+        let a = analysis();
+        let texts: Vec<&str> = a.spans.iter().map(|s| s.span.text(TEXT)).collect();
+        assert_eq!(texts, ["Patriots", "corrupt élite", "élite", "lied again\nand again"]);
+    }
+
+    #[test]
+    fn stats_count_union_of_spans() {
+        let stats = analysis().stats;
+        assert_eq!(stats.chars, 59);
+        assert_eq!(stats.spans, 4);
+        assert_eq!(stats.techniques[&Technique::LoadedLanguage], 1);
+        // 8 + 13 + 20 covered chars (élite counted once) of 59.
+        assert_eq!(stats.span_char_share, round4(41.0 / 59.0));
+        assert_eq!(stats.span_sentence_share, 1.0);
+    }
+}

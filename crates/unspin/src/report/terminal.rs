@@ -1,1 +1,234 @@
-//! terminal output.
+//! Output for people: the article with its spans highlighted, a legend, the spans listed, and
+//! the counts, rounded. Colour (ANSI) only when asked for — the CLI asks when stdout is a
+//! terminal — so piped output is plain text.
+
+use std::collections::BTreeMap;
+use std::io::Write;
+
+use crate::detect::Technique;
+use crate::report::{Analysis, ReportWriter, Summary};
+
+pub struct Terminal<W> {
+    out: W,
+    color: bool,
+    documents: usize,
+}
+
+impl<W: Write> Terminal<W> {
+    pub fn new(out: W, color: bool) -> Self {
+        Terminal { out, color, documents: 0 }
+    }
+}
+
+/// A 256-colour background per technique, picked to be told apart on dark and light terminals,
+/// with black text on top.
+fn background(t: Technique) -> u8 {
+    match t {
+        Technique::AppealToAuthority => 153,
+        Technique::AppealToFearPrejudice => 210,
+        Technique::BandwagonReductioAdHitlerum => 183,
+        Technique::BlackAndWhiteFallacy => 250,
+        Technique::CausalOversimplification => 222,
+        Technique::Doubt => 117,
+        Technique::ExaggerationMinimisation => 216,
+        Technique::FlagWaving => 111,
+        Technique::LoadedLanguage => 228,
+        Technique::NameCallingLabeling => 218,
+        Technique::Repetition => 157,
+        Technique::Slogans => 186,
+        Technique::ThoughtTerminatingCliches => 195,
+        Technique::WhataboutismStrawMenRedHerring => 180,
+    }
+}
+
+const RESET: &str = "\x1b[0m";
+const BOLD: &str = "\x1b[1m";
+const DIM: &str = "\x1b[2m";
+
+fn style(t: Technique, overlapped: bool) -> String {
+    let underline = if overlapped { ";4" } else { "" };
+    format!("\x1b[30;48;5;{}{underline}m", background(t))
+}
+
+impl<W: Write> Terminal<W> {
+    fn paint(&self, code: &str, text: &str) -> String {
+        if self.color {
+            format!("{code}{text}{RESET}")
+        } else {
+            text.to_owned()
+        }
+    }
+
+    /// The text with highlights: cut at every span boundary; each piece takes the colour of the
+    /// innermost span over it (the one that started last) and is underlined where spans overlap.
+    fn highlighted(&self, analysis: &Analysis) -> String {
+        let text = &analysis.document.text;
+        if !self.color || analysis.spans.is_empty() {
+            return text.clone();
+        }
+        let mut cuts: Vec<usize> = analysis.spans.iter().flat_map(|s| [s.span.byte_start, s.span.byte_end]).collect();
+        cuts.push(0);
+        cuts.push(text.len());
+        cuts.sort_unstable();
+        cuts.dedup();
+        let mut out = String::with_capacity(text.len() * 2);
+        for pair in cuts.windows(2) {
+            let (from, to) = (pair[0], pair[1]);
+            let piece = &text[from..to];
+            let active: Vec<_> =
+                analysis.spans.iter().filter(|s| s.span.byte_start <= from && to <= s.span.byte_end).collect();
+            match active.iter().max_by_key(|s| s.span.byte_start) {
+                None => out.push_str(piece),
+                Some(inner) => {
+                    // Keep line breaks outside the colour so the background does not run to the edge.
+                    let code = style(inner.technique, active.len() > 1);
+                    for (i, line) in piece.split('\n').enumerate() {
+                        if i > 0 {
+                            out.push('\n');
+                        }
+                        if !line.is_empty() {
+                            out.push_str(&format!("{code}{line}{RESET}"));
+                        }
+                    }
+                }
+            }
+        }
+        out
+    }
+}
+
+fn percent(share: f64) -> String {
+    format!("{:.1}%", share * 100.0)
+}
+
+impl<W: Write> ReportWriter for Terminal<W> {
+    fn document(&mut self, analysis: &Analysis) -> std::io::Result<()> {
+        if self.documents > 0 {
+            writeln!(self.out)?;
+        }
+        self.documents += 1;
+        let doc = &analysis.document;
+        let meta = &doc.meta;
+        let mut header = vec![doc.id.clone()];
+        header.extend(meta.site.clone().or_else(|| meta.site_name.clone()));
+        header.extend(meta.date.clone());
+        header.extend(meta.language.clone());
+        let rule = "─".repeat(60);
+        writeln!(self.out, "{}", self.paint(DIM, &rule))?;
+        writeln!(self.out, "{}", self.paint(BOLD, &header.join(" · ")))?;
+        if let Some(title) = &meta.title {
+            writeln!(self.out, "{} {title}", self.paint(DIM, "title: "))?;
+        }
+        if let Some(byline) = &meta.byline {
+            writeln!(self.out, "{} {byline}", self.paint(DIM, "byline:"))?;
+        }
+        if let Some(url) = &meta.url {
+            writeln!(self.out, "{} {url}", self.paint(DIM, "url:   "))?;
+        }
+        writeln!(self.out, "{} {}", self.paint(DIM, "source:"), meta.source)?;
+        writeln!(self.out, "{}", self.paint(DIM, &rule))?;
+        writeln!(self.out, "{}", self.highlighted(analysis).trim_end())?;
+        writeln!(self.out, "{}", self.paint(DIM, &rule))?;
+
+        let stats = &analysis.stats;
+        if !stats.techniques.is_empty() {
+            let legend: Vec<String> = stats
+                .techniques
+                .iter()
+                .map(|(t, n)| {
+                    let swatch = if self.color { format!("{} {RESET}", style(*t, false)) } else { "■".to_owned() };
+                    format!("{swatch} {} ×{n}", t.name())
+                })
+                .collect();
+            writeln!(self.out, "{} {}", self.paint(BOLD, "Techniques:"), legend.join("   "))?;
+            writeln!(self.out, "{}", self.paint(BOLD, "Spans:"))?;
+            let width = analysis.spans.iter().map(|s| s.technique.name().chars().count()).max().unwrap_or(0);
+            for (i, span) in analysis.spans.iter().enumerate() {
+                let name = format!("{:width$}", span.technique.name());
+                let shown: String = span.text.split_whitespace().collect::<Vec<_>>().join(" ");
+                let shown = if shown.chars().count() > 100 {
+                    format!("{}…", shown.chars().take(99).collect::<String>())
+                } else {
+                    shown
+                };
+                writeln!(
+                    self.out,
+                    "  {:>3}  {}  {:>6}–{:<6} {:.2}  “{shown}”",
+                    i + 1,
+                    if self.color { format!("{}{name}{RESET}", style(span.technique, false)) } else { name },
+                    span.span.start,
+                    span.span.end,
+                    span.confidence,
+                )?;
+            }
+        }
+        writeln!(
+            self.out,
+            "{} paragraphs · {} sentences · {} words · {} spans · {} of the text and {} of sentences in spans",
+            stats.paragraphs,
+            stats.sentences,
+            stats.words,
+            stats.spans,
+            percent(stats.span_char_share),
+            percent(stats.span_sentence_share),
+        )
+    }
+
+    fn error(&mut self, _error: &crate::Error) -> std::io::Result<()> {
+        // Errors go to stderr from the front end; the page stays the article.
+        Ok(())
+    }
+
+    fn finish(&mut self, summary: &Summary) -> std::io::Result<()> {
+        if summary.documents + summary.errors > 1 {
+            let mut per: BTreeMap<&str, usize> = BTreeMap::new();
+            for (t, n) in &summary.techniques {
+                per.insert(t.name(), *n);
+            }
+            writeln!(self.out, "{}", self.paint(DIM, &"═".repeat(60)))?;
+            writeln!(
+                self.out,
+                "{} {} documents · {} failed · {} sentences · {} words · {} spans",
+                self.paint(BOLD, "Total:"),
+                summary.documents,
+                summary.errors,
+                summary.sentences,
+                summary.words,
+                summary.spans
+            )?;
+            if !per.is_empty() {
+                let list: Vec<String> = per.iter().map(|(name, n)| format!("{name} ×{n}")).collect();
+                writeln!(self.out, "{} {}", self.paint(BOLD, "Techniques:"), list.join(", "))?;
+            }
+        }
+        self.out.flush()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use crate::report::testing::{render, TEXT};
+    use crate::report::{Format, WriterOptions};
+
+    #[test]
+    fn plain_output_keeps_the_text_and_lists_spans() {
+        let out = render(Format::Text, &WriterOptions::default());
+        assert!(!out.contains('\x1b'), "no escape codes when not colouring");
+        assert!(out.contains(TEXT), "{out}");
+        assert!(out.contains("Techniques: ■ Flag-waving ×1"), "{out}");
+        assert!(out.contains("“corrupt élite”"), "{out}");
+        assert!(out.contains("“lied again and again”"), "{out}");
+        assert!(out.contains("2 paragraphs · 2 sentences"), "{out}");
+        assert!(out.contains("69.5% of the text"), "{out}");
+    }
+
+    #[test]
+    fn colour_output_highlights_spans() {
+        let out = render(Format::Text, &WriterOptions { color: true, ..WriterOptions::default() });
+        // Loaded language on "corrupt ", then the overlap with name calling underlined on "élite".
+        assert!(out.contains("\x1b[30;48;5;228mcorrupt \x1b[0m"), "{out:?}");
+        assert!(out.contains("\x1b[30;48;5;218;4mélite\x1b[0m"), "{out:?}");
+        // Line breaks stay outside the colour.
+        assert!(out.contains("\x1b[30;48;5;157mlied again\x1b[0m\n\x1b[30;48;5;157mand again\x1b[0m"), "{out:?}");
+    }
+}

@@ -1,0 +1,159 @@
+//! Command-line arguments, as clap parses them. Turning them into a pipeline and writers is
+//! `config.rs`'s job, so this file stays a plain description of the interface.
+
+use std::path::PathBuf;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+#[derive(Debug, Parser)]
+#[command(
+    name = "unspin",
+    version,
+    about = "Show how a news article tries to persuade: propaganda techniques, with exact offsets.",
+    after_help = "Exit status: 0 all inputs analysed, 1 some inputs or records failed (the others \
+                  were still written), 2 usage error or no input could be read."
+)]
+pub struct Cli {
+    #[command(subcommand)]
+    pub command: Command,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Print the article body extracted from each input (HTML pages, WARC records, JSON Lines, text).
+    Extract(ExtractArgs),
+    /// Run the whole pipeline (ingest, segment, detect) and write the analysis.
+    Analyze(AnalyzeArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct InputArgs {
+    /// Files, directories (read recursively) or `-` for standard input [default: -].
+    #[arg(value_name = "INPUT")]
+    pub inputs: Vec<PathBuf>,
+
+    /// Read every input as this format instead of detecting it from its name and content.
+    #[arg(long = "input", value_enum, value_name = "FORMAT")]
+    pub input_format: Option<InputFormat>,
+
+    /// Largest document to accept, in bytes (suffixes K, M, G allowed); larger ones are skipped
+    /// with an error.
+    #[arg(long, value_name = "SIZE", default_value = "10M", value_parser = parse_size)]
+    pub max_doc_bytes: u64,
+
+    /// Worker threads [default: number of CPUs].
+    #[arg(short, long, value_name = "N")]
+    pub jobs: Option<usize>,
+
+    /// Show a progress bar on stderr: `auto` does when stderr is a terminal and there is more than
+    /// one input or a container (JSON Lines, WARC).
+    #[arg(long, value_enum, default_value = "auto", value_name = "WHEN")]
+    pub progress: When,
+}
+
+#[derive(Debug, Args)]
+pub struct ExtractArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// `text`: the article body (several documents are separated by `==> source <==` headers);
+    /// `json`: one JSON object per line with the metadata and the text.
+    #[arg(short, long, value_enum, default_value = "text")]
+    pub format: ExtractFormat,
+}
+
+#[derive(Debug, Args)]
+pub struct AnalyzeArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// Output format.
+    #[arg(short, long, value_enum, default_value = "text")]
+    pub format: OutputFormat,
+
+    /// Spans to show from SemEval-format label files (`id<TAB>technique<TAB>start<TAB>end`):
+    /// gold annotations or another system's output, matched to documents by id.
+    #[arg(long, value_name = "FILE")]
+    pub import_spans: Vec<PathBuf>,
+
+    /// For `--format brat`: write `<id>.txt` and `<id>.ann` per document into this directory.
+    #[arg(long, value_name = "DIR")]
+    pub out_dir: Option<PathBuf>,
+
+    /// Include word tokens (with offsets) in JSON output.
+    #[arg(long)]
+    pub tokens: bool,
+
+    /// Colour in text output.
+    #[arg(long, value_enum, default_value = "auto", value_name = "WHEN")]
+    pub color: When,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum InputFormat {
+    Text,
+    Html,
+    Jsonl,
+    Warc,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum OutputFormat {
+    Text,
+    Json,
+    Jsonl,
+    Semeval,
+    Brat,
+    Labelstudio,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ExtractFormat {
+    Text,
+    Json,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum When {
+    Auto,
+    Always,
+    Never,
+}
+
+/// `123`, `64K`, `10M`, `1G` (binary multiples).
+fn parse_size(s: &str) -> Result<u64, String> {
+    let s = s.trim();
+    let (digits, multiplier) = match s.char_indices().last() {
+        Some((i, 'k' | 'K')) => (&s[..i], 1 << 10),
+        Some((i, 'm' | 'M')) => (&s[..i], 1 << 20),
+        Some((i, 'g' | 'G')) => (&s[..i], 1 << 30),
+        _ => (s, 1),
+    };
+    let n: u64 = digits.parse().map_err(|_| format!("{s:?} is not a size (e.g. 500000, 64K, 10M)"))?;
+    match n.checked_mul(multiplier) {
+        Some(0) | None => Err(format!("{s:?} is not a usable size")),
+        Some(size) => Ok(size),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn sizes() {
+        assert_eq!(parse_size("500"), Ok(500));
+        assert_eq!(parse_size("64K"), Ok(65_536));
+        assert_eq!(parse_size("10M"), Ok(10 << 20));
+        assert_eq!(parse_size("1g"), Ok(1 << 30));
+        assert!(parse_size("ten").is_err());
+        assert!(parse_size("0").is_err());
+        assert!(parse_size("99999999999999G").is_err());
+    }
+
+    #[test]
+    fn interface_is_consistent() {
+        use clap::CommandFactory;
+        Cli::command().debug_assert();
+    }
+}

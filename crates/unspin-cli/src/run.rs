@@ -1,0 +1,79 @@
+//! The driver: stream documents from every input, load and analyse them on a pool of workers,
+//! and hand results to the writer in input order.
+//!
+//! Reading is sequential (it only cuts records); decoding, HTML extraction and analysis run in
+//! parallel over batches. Batches keep memory bounded however large the input, and writing in
+//! batch order keeps the output identical whatever `--jobs` is.
+
+use std::time::Duration;
+
+use indicatif::{ProgressBar, ProgressStyle};
+use rayon::prelude::*;
+use unspin::ingest::{self, Pending};
+
+use crate::config::Sources;
+
+/// Counts of a finished run.
+#[derive(Debug, Default, Clone, Copy)]
+pub struct Outcome {
+    pub documents: usize,
+    pub errors: usize,
+}
+
+/// Documents per worker per batch: enough to keep workers busy despite uneven document sizes.
+const BATCH_PER_JOB: usize = 16;
+
+/// Run `work` on every document of `sources` on `sources.jobs` threads, then `sink` on each result
+/// in input order. `sink` gets `Err` for inputs and records that failed; it returns `Err` only to
+/// stop the run (output failed).
+pub fn drive<T: Send>(
+    sources: &Sources,
+    work: impl Fn(unspin::Document) -> T + Sync,
+    mut sink: impl FnMut(Result<T, unspin::Error>) -> std::io::Result<()>,
+) -> anyhow::Result<Outcome> {
+    let pool = rayon::ThreadPoolBuilder::new().num_threads(sources.jobs).build()?;
+    let progress = progress_bar(sources);
+    let mut outcome = Outcome::default();
+    let batch_size = sources.jobs * BATCH_PER_JOB;
+    let mut batch: Vec<Result<Pending, unspin::Error>> = Vec::with_capacity(batch_size);
+    let mut flush = |batch: &mut Vec<Result<Pending, unspin::Error>>, outcome: &mut Outcome| -> std::io::Result<()> {
+        let results: Vec<Result<T, unspin::Error>> =
+            pool.install(|| batch.par_drain(..).map(|item| item.and_then(Pending::load).map(&work)).collect());
+        for result in results {
+            match &result {
+                Ok(_) => outcome.documents += 1,
+                Err(e) => {
+                    outcome.errors += 1;
+                    progress.suspend(|| eprintln!("unspin: {e}"));
+                }
+            }
+            sink(result)?;
+        }
+        progress.set_message(format!("{} documents, {} errors", outcome.documents, outcome.errors));
+        Ok(())
+    };
+    for input in &sources.inputs {
+        for item in ingest::read(input, &sources.ingest) {
+            batch.push(item);
+            if batch.len() >= batch_size {
+                flush(&mut batch, &mut outcome)?;
+            }
+        }
+        progress.inc(1);
+    }
+    flush(&mut batch, &mut outcome)?;
+    progress.finish_and_clear();
+    Ok(outcome)
+}
+
+fn progress_bar(sources: &Sources) -> ProgressBar {
+    if !sources.progress {
+        return ProgressBar::hidden();
+    }
+    let bar = ProgressBar::new(sources.inputs.len() as u64);
+    let style = ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} inputs · {msg} ({per_sec})")
+        .unwrap_or_else(|_| ProgressStyle::default_bar());
+    bar.set_style(style);
+    bar.enable_steady_tick(Duration::from_millis(200));
+    bar
+}

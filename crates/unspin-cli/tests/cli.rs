@@ -1,0 +1,323 @@
+//! End-to-end tests: the real `unspin` binary on real files.
+
+use std::io::{Read, Write};
+use std::path::{Path, PathBuf};
+use std::process::{Command, Stdio};
+
+use assert_cmd::prelude::*;
+use serde_json::Value;
+
+fn unspin() -> Command {
+    let mut cmd = Command::cargo_bin("unspin").unwrap();
+    cmd.env_remove("NO_COLOR");
+    cmd
+}
+
+fn repo() -> PathBuf {
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..")
+}
+
+fn example() -> PathBuf {
+    repo().join("examples/article9001.txt")
+}
+
+fn example_labels() -> PathBuf {
+    repo().join("examples/article9001.labels")
+}
+
+struct Run {
+    code: i32,
+    stdout: String,
+    stderr: String,
+}
+
+fn run(cmd: &mut Command) -> Run {
+    let out = cmd.output().unwrap();
+    Run {
+        code: out.status.code().unwrap_or(-1),
+        stdout: String::from_utf8(out.stdout).unwrap(),
+        stderr: String::from_utf8(out.stderr).unwrap(),
+    }
+}
+
+fn chars(text: &str, start: &Value, end: &Value) -> String {
+    let (s, e) = (start.as_u64().unwrap() as usize, end.as_u64().unwrap() as usize);
+    text.chars().skip(s).take(e - s).collect()
+}
+
+#[test]
+fn analyze_json_has_schema_metadata_and_sentences() {
+    let r = run(unspin().args(["analyze", "--format", "json"]).arg(example()));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["schema_version"], "1.0");
+    let doc = &v["documents"][0];
+    assert_eq!(doc["id"], "9001", "PTC naming: article9001.txt is 9001");
+    assert_eq!(doc["meta"]["title"], "Who Really Benefits From the Harbour Deal?");
+    assert_eq!(doc["meta"]["language"], "en");
+    assert_eq!(doc["meta"]["format"], "text");
+    let text = doc["text"].as_str().unwrap();
+    let sentences = doc["sentences"].as_array().unwrap();
+    let texts: Vec<&str> = sentences.iter().map(|s| s["text"].as_str().unwrap()).collect();
+    assert_eq!(texts[0], "Who Really Benefits From the Harbour Deal?");
+    assert!(texts.contains(&"Officials insist the 40-year lease to the Orlan Shipping Group is a routine commercial agreement."));
+    assert!(texts.contains(&"Valdoria first, Valdoria always."));
+    assert!(texts.contains(&"\"This is not governance, it is a fire sale,\" she told reporters outside the assembly."));
+    for s in sentences {
+        assert_eq!(chars(text, &s["start"], &s["end"]), s["text"].as_str().unwrap());
+    }
+    assert_eq!(doc["stats"]["paragraphs"], 10);
+    assert_eq!(doc["spans"].as_array().unwrap().len(), 0, "no detector yet, nothing imported");
+}
+
+#[test]
+fn imported_spans_round_trip_through_semeval() {
+    let r = run(unspin().args(["analyze", "--format", "semeval", "--import-spans"]).arg(example_labels()).arg(example()));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let labels = std::fs::read_to_string(example_labels()).unwrap();
+    assert_eq!(r.stdout, labels);
+}
+
+#[test]
+fn imported_spans_in_json_carry_text_and_both_offsets() {
+    let r = run(unspin().args(["analyze", "--format", "json", "--import-spans"]).arg(example_labels()).arg(example()));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    let doc = &v["documents"][0];
+    let text = doc["text"].as_str().unwrap();
+    let spans = doc["spans"].as_array().unwrap();
+    assert_eq!(spans.len(), 13);
+    let slogan = spans.iter().find(|s| s["technique"] == "Slogans").unwrap();
+    assert_eq!(slogan["text"], "Valdoria first, Valdoria always");
+    assert_eq!(chars(text, &slogan["start"], &slogan["end"]), "Valdoria first, Valdoria always");
+    let (bs, be) = (slogan["byte_start"].as_u64().unwrap() as usize, slogan["byte_end"].as_u64().unwrap() as usize);
+    assert_eq!(&text[bs..be], "Valdoria first, Valdoria always");
+    assert_eq!(slogan["confidence"], 1.0);
+    assert_eq!(doc["stats"]["techniques"]["Flag-Waving"], 2);
+}
+
+#[test]
+fn text_output_is_plain_when_piped_and_coloured_on_request() {
+    let r = run(unspin().args(["analyze", "--import-spans"]).arg(example_labels()).arg(example()));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stdout.contains('\x1b'));
+    assert!(r.stdout.contains("Who really benefits") || r.stdout.contains("Who Really Benefits"));
+    assert!(r.stdout.contains("Techniques:"), "{}", r.stdout);
+    assert!(r.stdout.contains("Slogans ×1"), "{}", r.stdout);
+    assert!(r.stdout.contains("“Valdoria first, Valdoria always”"), "{}", r.stdout);
+    let r = run(unspin().args(["analyze", "--color", "always", "--import-spans"]).arg(example_labels()).arg(example()));
+    assert!(r.stdout.contains("\x1b[30;48;5;186mValdoria first, Valdoria always\x1b[0m"), "{}", r.stdout);
+}
+
+#[test]
+fn brat_directory_and_label_studio() {
+    let dir = tempfile::tempdir().unwrap();
+    let out = dir.path().join("brat");
+    let r = run(unspin()
+        .args(["analyze", "--format", "brat", "--out-dir"])
+        .arg(&out)
+        .arg("--import-spans")
+        .arg(example_labels())
+        .arg(example()));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let ann = std::fs::read_to_string(out.join("9001.ann")).unwrap();
+    let txt = std::fs::read_to_string(out.join("9001.txt")).unwrap();
+    assert_eq!(txt, std::fs::read_to_string(example()).unwrap());
+    let line = ann.lines().find(|l| l.contains("Slogans")).unwrap();
+    let fields: Vec<&str> = line.split('\t').collect();
+    let offsets: Vec<usize> = fields[1].split(' ').skip(1).map(|n| n.parse().unwrap()).collect();
+    assert_eq!(fields[2], "Valdoria first, Valdoria always");
+    assert_eq!(txt.chars().skip(offsets[0]).take(offsets[1] - offsets[0]).collect::<String>(), fields[2]);
+    assert!(out.join("annotation.conf").exists());
+
+    let r = run(unspin().args(["analyze", "--format", "labelstudio", "--import-spans"]).arg(example_labels()).arg(example()));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let tasks: Value = serde_json::from_str(&r.stdout).unwrap();
+    let result = &tasks[0]["predictions"][0]["result"];
+    let text = tasks[0]["data"]["text"].as_str().unwrap();
+    let first = &result[0]["value"];
+    assert_eq!(first["text"], "so-called \"reform\" government");
+    assert_eq!(chars(text, &first["start"], &first["end"]), "so-called \"reform\" government");
+}
+
+#[test]
+fn brat_of_several_documents_needs_a_directory() {
+    let dir = tempfile::tempdir().unwrap();
+    let a = dir.path().join("a.txt");
+    let b = dir.path().join("b.txt");
+    std::fs::write(&a, "One article.").unwrap();
+    std::fs::write(&b, "Another article.").unwrap();
+    let r = run(unspin().args(["analyze", "--format", "brat"]).arg(&a).arg(&b));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("needs --out-dir"), "{}", r.stderr);
+}
+
+#[test]
+fn directories_recurse_in_sorted_order_and_jsonl_closes_with_a_summary() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::create_dir_all(dir.path().join("sub")).unwrap();
+    std::fs::write(dir.path().join("article2.txt"), "Second article. It is short.").unwrap();
+    std::fs::write(dir.path().join("sub/article1.txt"), "First article, in a folder.").unwrap();
+    std::fs::write(dir.path().join("article2.task-si.labels"), "not an article").unwrap();
+    std::fs::write(dir.path().join(".hidden.txt"), "Hidden.").unwrap();
+    let r = run(unspin().args(["analyze", "--format", "jsonl"]).arg(dir.path()));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let lines: Vec<Value> = r.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let ids: Vec<&str> = lines.iter().filter(|l| l["type"] == "document").map(|l| l["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["2", "1"], "sorted by file name at each level: article2.txt before sub/");
+    let last = lines.last().unwrap();
+    assert_eq!(last["type"], "summary");
+    assert_eq!(last["documents"], 2);
+    assert_eq!(last["errors"], 0);
+}
+
+#[test]
+fn stdin_is_read_with_a_dash() {
+    let mut child = unspin()
+        .args(["analyze", "--format", "json", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child.stdin.take().unwrap().write_all("Headline without a full stop\n\nThe mayor said “no”. Then she left.".as_bytes()).unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let v: Value = serde_json::from_slice(&out.stdout).unwrap();
+    let doc = &v["documents"][0];
+    assert_eq!(doc["id"], "stdin");
+    assert_eq!(doc["meta"]["source"], "-");
+    let texts: Vec<&str> = doc["sentences"].as_array().unwrap().iter().map(|s| s["text"].as_str().unwrap()).collect();
+    assert_eq!(texts, ["Headline without a full stop", "The mayor said “no”.", "Then she left."]);
+}
+
+#[test]
+fn bad_inputs_fail_alone_and_never_take_the_others_down() {
+    let dir = tempfile::tempdir().unwrap();
+    let p = |name: &str| dir.path().join(name);
+    std::fs::write(p("good.txt"), "A good article. It has two sentences.").unwrap();
+    std::fs::write(p("empty.txt"), "").unwrap();
+    std::fs::write(p("binary.txt"), b"\x7fELF\x02\x01\x01\x00\x00\x00\x00").unwrap();
+    std::fs::write(p("broken.txt"), b"Caf\xc3\xa9 and then a stray byte \xc3 here.").unwrap();
+    std::fs::write(p("records.jsonl"), "{\"id\":\"r1\",\"text\":\"Fine record.\"}\nnot json\n{\"id\":\"r3\",\"text\":\"Also fine.\"}\n").unwrap();
+
+    for (name, message) in [
+        ("empty.txt", "empty.txt: empty document"),
+        ("binary.txt", "binary.txt: looks like a binary file"),
+        ("broken.txt", "broken.txt: invalid UTF-8 at byte 28"),
+    ] {
+        let r = run(unspin().args(["analyze", "--format", "jsonl"]).arg(p(name)));
+        assert_eq!(r.code, 2, "{name} alone: {}", r.stderr);
+        assert!(r.stderr.contains(message), "{name}: {}", r.stderr);
+        assert!(!r.stderr.contains("panicked"), "{}", r.stderr);
+    }
+
+    let r = run(unspin().args(["analyze", "--format", "jsonl"]).arg(dir.path()));
+    assert_eq!(r.code, 1, "some failed: {}", r.stderr);
+    assert!(r.stderr.contains("records.jsonl, line 2: not valid JSON"), "{}", r.stderr);
+    let lines: Vec<Value> = r.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let ids: Vec<&str> = lines.iter().filter(|l| l["type"] == "document").map(|l| l["id"].as_str().unwrap()).collect();
+    assert_eq!(ids, ["good", "r1", "r3"]);
+    let errors: Vec<&Value> = lines.iter().filter(|l| l["type"] == "error").collect();
+    assert_eq!(errors.len(), 4);
+    assert!(errors.iter().any(|e| e["record"] == "line 2"));
+    assert_eq!(lines.last().unwrap()["errors"], 4);
+}
+
+#[test]
+fn documents_over_the_size_limit_are_refused_without_reading_them_whole() {
+    let dir = tempfile::tempdir().unwrap();
+    let big = dir.path().join("big.txt");
+    // A 100 MB single line.
+    let mut f = std::fs::File::create(&big).unwrap();
+    let chunk = "word ".repeat(20_000);
+    for _ in 0..1000 {
+        f.write_all(chunk.as_bytes()).unwrap();
+    }
+    drop(f);
+    let r = run(unspin().args(["analyze", "--format", "jsonl"]).arg(&big));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("big.txt: document is larger than the limit of 10485760 bytes"), "{}", r.stderr);
+
+    let small = dir.path().join("small.txt");
+    std::fs::write(&small, "Short, but over a tiny limit.").unwrap();
+    let r = run(unspin().args(["analyze", "--max-doc-bytes", "10"]).arg(&small));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("larger than the limit of 10 bytes"), "{}", r.stderr);
+}
+
+#[test]
+fn a_long_single_line_within_the_limit_is_analysed_with_bounded_sentences() {
+    let dir = tempfile::tempdir().unwrap();
+    let long = dir.path().join("long.txt");
+    std::fs::write(&long, "propaganda ".repeat(300_000)).unwrap(); // 3.3 MB, no punctuation
+    let r = run(unspin().args(["analyze", "--format", "jsonl"]).arg(&long));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let doc: Value = serde_json::from_str(r.stdout.lines().next().unwrap()).unwrap();
+    let sentences = doc["sentences"].as_array().unwrap();
+    assert!(sentences.len() > 1, "an unpunctuated text is still cut into bounded sentences");
+    assert_eq!(doc["stats"]["words"], 300_000);
+}
+
+#[test]
+fn missing_input_and_bad_usage_exit_2() {
+    let r = run(unspin().args(["analyze", "/no/such/file.txt"]));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("/no/such/file.txt"), "{}", r.stderr);
+    let r = run(unspin().args(["analyze", "--format", "xml"]).arg(example()));
+    assert_eq!(r.code, 2);
+    let r = run(unspin().args(["analyze", "--jobs", "0"]).arg(example()));
+    assert_eq!(r.code, 2);
+    let r = run(unspin().args(["analyze", "--import-spans", "/no/such.labels"]).arg(example()));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("reading --import-spans"), "{}", r.stderr);
+}
+
+#[test]
+fn output_does_not_depend_on_the_number_of_jobs() {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..40 {
+        std::fs::write(dir.path().join(format!("article{i:03}.txt")), format!("Article {i}. The “crisis” is {i} times worse.")).unwrap();
+    }
+    let one = run(unspin().args(["analyze", "--format", "jsonl", "--jobs", "1"]).arg(dir.path()));
+    let four = run(unspin().args(["analyze", "--format", "jsonl", "--jobs", "4"]).arg(dir.path()));
+    assert_eq!(one.code, 0);
+    assert_eq!(one.stdout, four.stdout);
+    assert_eq!(one.stdout.lines().count(), 41);
+}
+
+#[test]
+fn a_closed_pipe_is_success() {
+    let dir = tempfile::tempdir().unwrap();
+    for i in 0..300 {
+        std::fs::write(dir.path().join(format!("a{i}.txt")), "Some text. ".repeat(200)).unwrap();
+    }
+    let mut child = unspin()
+        .args(["analyze", "--format", "jsonl"])
+        .arg(dir.path())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    let mut first = [0u8; 16];
+    child.stdout.as_mut().unwrap().read_exact(&mut first).unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success(), "{:?} {}", out.status, String::from_utf8_lossy(&out.stderr));
+}
+
+#[test]
+fn extract_prints_the_body_and_json_adds_metadata() {
+    let dir = tempfile::tempdir().unwrap();
+    let page = dir.path().join("page.jsonl");
+    std::fs::write(&page, "{\"id\":\"p1\",\"text\":\"Body one.\",\"url\":\"https://news.example.com/a\"}\n{\"id\":\"p2\",\"text\":\"Body two.\"}\n").unwrap();
+    let r = run(unspin().arg("extract").arg(&page));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(r.stdout, "==> https://news.example.com/a [p1] <==\nBody one.\n\n==> ".to_owned() + &page.display().to_string() + " [p2] <==\nBody two.\n");
+    let r = run(unspin().args(["extract", "--format", "json"]).arg(example()));
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["schema_version"], "1.0");
+    assert_eq!(v["id"], "9001");
+    assert!(v["text"].as_str().unwrap().starts_with("Who Really Benefits From the Harbour Deal?\n\nThe so-called"));
+    let r = run(unspin().arg("extract").arg(example()));
+    assert_eq!(r.stdout, std::fs::read_to_string(example()).unwrap());
+}
