@@ -5,12 +5,13 @@
 //! 1. [`record`]: the uncompressed stream becomes [`RawRecord`]s (WARC header fields and block),
 //!    resynchronising after broken records. `ingest::read` has already undone the gzip: a WARC.gz
 //!    is one gzip member per record, read as one stream.
-//! 2. [`http`] and [`RawRecord::html_payload`]: a `response` record becomes an [`HtmlPayload`]
+//! 2. [`http`] and [`RawRecord::into_html_payload`]: a `response` record becomes an [`HtmlPayload`]
 //!    (WARC fields that matter, HTTP status and headers, the decoded page), or nothing when it
 //!    is not a 2xx HTML response. `warcinfo`, `request`, `metadata`, `revisit` records and
 //!    non-HTML responses are skipped silently.
-//! 3. [`Records`]: the page goes through [`html::document`], with the record id as document id,
-//!    `WARC-Target-URI` as URL and `WARC-Date` as the date when the page gives none.
+//! 3. [`Records`] hands each page out as a [`Pending`] whose `load` runs [`html::document`] (see
+//!    [`document`]), with the record id as document id, `WARC-Target-URI` as URL and `WARC-Date`
+//!    as the date when the page gives none.
 //!
 //! Errors concern one record and name it as `record N (offset B)`: N counts the records of the
 //! file from 1 (skipped ones included), B is the byte offset of the record's `WARC/` line in the
@@ -32,12 +33,12 @@ use std::path::PathBuf;
 pub use record::{Fields, RawRecord, RecordReader};
 
 use crate::error::{Error, Origin, Result};
-use crate::ingest::{html, IngestOptions, InputKind};
+use crate::ingest::{html, IngestOptions, InputKind, Pending};
 use crate::Document;
 
 /// What a `response` record holding an HTML page contributes to a document.
 #[derive(Debug, Clone, PartialEq, Eq)]
-pub struct HtmlPayload<'a> {
+pub struct HtmlPayload {
     /// `WARC-Record-ID` without `<urn:uuid:` and `>`; `record N` when the record has none.
     pub id: String,
     pub target_uri: Option<String>,
@@ -45,10 +46,10 @@ pub struct HtmlPayload<'a> {
     pub date: Option<String>,
     pub http: http::Head,
     /// The HTML page, undone of transfer and content codings.
-    pub body: Cow<'a, [u8]>,
+    pub body: Vec<u8>,
 }
 
-impl HtmlPayload<'_> {
+impl HtmlPayload {
     /// The charset the HTTP `Content-Type` declares, if any.
     pub fn charset(&self) -> Option<&str> {
         self.http.charset()
@@ -58,7 +59,7 @@ impl HtmlPayload<'_> {
 impl RawRecord {
     /// The HTML page this record holds, `Ok(None)` when it is not a 2xx HTML `response` (those
     /// are skipped, not errors). `limit` bounds the decoded page. Errors name this record.
-    pub fn html_payload(&self, path: &std::path::Path, limit: u64) -> Result<Option<HtmlPayload<'_>>> {
+    pub fn into_html_payload(self, path: &std::path::Path, limit: u64) -> Result<Option<HtmlPayload>> {
         if self.warc_type().as_deref() != Some("response") {
             return Ok(None);
         }
@@ -91,25 +92,32 @@ impl RawRecord {
             }
             return Err(Error::TooLarge { origin, limit });
         }
-        let body = match http::decode_body(&head, &self.block, limit) {
-            Ok(body) => body,
+        let decoded = match http::decode_body(&head, &self.block, limit) {
+            Ok(Cow::Owned(body)) => Some(body),
+            // The usual case, a body stored as it is: it stays where it is in the block.
+            Ok(Cow::Borrowed(_)) => None,
             Err(http::BodyError::TooLarge) => return Err(Error::TooLarge { origin, limit }),
             Err(http::BodyError::Malformed(message)) => return Err(Error::Malformed { origin, message }),
         };
-        if !http::is_html(&head, identified, &body) {
+        let body_bytes = decoded.as_deref().unwrap_or_else(|| self.block.get(head.body_start..).unwrap_or(&[]));
+        if !http::is_html(&head, identified, body_bytes) {
             return Ok(None);
         }
         let id = match self.fields.get("WARC-Record-ID") {
             Some(id) if !id.is_empty() => record_id(id),
             _ => format!("record {}", self.number),
         };
-        Ok(Some(HtmlPayload {
-            id,
-            target_uri: self.fields.get("WARC-Target-URI").map(|u| u.trim_matches(['<', '>']).to_owned()),
-            date: self.fields.get("WARC-Date").filter(|d| !d.is_empty()).map(str::to_owned),
-            http: head,
-            body,
-        }))
+        let target_uri = self.fields.get("WARC-Target-URI").map(|u| u.trim_matches(['<', '>']).to_owned());
+        let date = self.fields.get("WARC-Date").filter(|d| !d.is_empty()).map(str::to_owned);
+        let body = match decoded {
+            Some(body) => body,
+            None => {
+                let mut block = self.block;
+                block.drain(..head.body_start.min(block.len()));
+                block
+            }
+        };
+        Ok(Some(HtmlPayload { id, target_uri, date, http: head, body }))
     }
 }
 
@@ -124,6 +132,9 @@ fn record_id(id: &str) -> String {
 }
 
 /// Iterator over the HTML documents of a WARC stream (already un-gzipped).
+///
+/// Cutting records, reading their HTTP headers and undoing content codings happen here, in the
+/// reader; HTML extraction, the costly part, waits in the [`Pending`] for a worker.
 pub struct Records<R> {
     records: RecordReader<R>,
     path: PathBuf,
@@ -134,39 +145,35 @@ impl<R: BufRead> Records<R> {
     pub fn new(reader: R, path: PathBuf, opts: IngestOptions) -> Self {
         Records { records: RecordReader::new(reader, path.clone(), opts.max_doc_bytes), path, opts }
     }
+}
 
-    fn document(&self, record: &RawRecord) -> Result<Option<Document>> {
-        let Some(payload) = record.html_payload(&self.path, self.opts.max_doc_bytes)? else {
-            return Ok(None);
-        };
-        let origin: Origin = record.origin(&self.path);
-        let source = self.path.display().to_string();
-        let charset = payload.charset().map(str::to_owned);
-        let mut doc = html::document(
-            &payload.body,
-            charset.as_deref(),
-            payload.target_uri.as_deref(),
-            payload.id,
-            source,
-            &origin,
-        )?;
-        let meta = &mut doc.meta;
-        meta.format = InputKind::Warc;
-        if let Some(uri) = payload.target_uri {
-            if meta.site.is_none() {
-                meta.site = crate::document::site_of_url(&uri);
-            }
-            meta.url = Some(uri);
+/// The document of one HTML page from a WARC record.
+pub fn document(payload: HtmlPayload, path: &std::path::Path, origin: &Origin) -> Result<Document> {
+    let source = path.display().to_string();
+    let mut doc = html::document(
+        &payload.body,
+        payload.http.charset(),
+        payload.target_uri.as_deref(),
+        payload.id,
+        source,
+        origin,
+    )?;
+    let meta = &mut doc.meta;
+    meta.format = InputKind::Warc;
+    if let Some(uri) = payload.target_uri {
+        if meta.site.is_none() {
+            meta.site = crate::document::site_of_url(&uri);
         }
-        if meta.date.is_none() {
-            meta.date = payload.date;
-        }
-        Ok(Some(doc))
+        meta.url = Some(uri);
     }
+    if meta.date.is_none() {
+        meta.date = payload.date;
+    }
+    Ok(doc)
 }
 
 impl<R: BufRead> Iterator for Records<R> {
-    type Item = Result<Document>;
+    type Item = Result<Pending>;
 
     fn next(&mut self) -> Option<Self::Item> {
         loop {
@@ -174,8 +181,12 @@ impl<R: BufRead> Iterator for Records<R> {
                 Ok(record) => record,
                 Err(e) => return Some(Err(e)),
             };
-            match self.document(&record) {
-                Ok(Some(doc)) => return Some(Ok(doc)),
+            let origin = record.origin(&self.path);
+            match record.into_html_payload(&self.path, self.opts.max_doc_bytes) {
+                Ok(Some(payload)) => {
+                    let path = self.path.clone();
+                    return Some(Ok(Pending::new(move || document(payload, &path, &origin))));
+                }
                 Ok(None) => continue,
                 Err(e) => return Some(Err(e)),
             }

@@ -37,7 +37,7 @@ fn payloads(data: &[u8], limit: u64) -> Vec<String> {
                 continue;
             }
         };
-        match record.html_payload(path, limit) {
+        match record.into_html_payload(path, limit) {
             Ok(Some(p)) => {
                 let start = String::from_utf8_lossy(&p.body[..p.body.len().min(15)]).into_owned();
                 out.push(format!("{} {} {} {:?} {}", p.id, p.http.status, p.charset().unwrap_or("-"), p.date, start));
@@ -86,10 +86,10 @@ fn payload_fields_and_chunked_gzip_body() {
     let data = response("1234-abcd", head, &chunked);
     let path = Path::new("x.warc");
     let record = RecordReader::new(&data[..], path.to_path_buf(), 1 << 20).next().unwrap().unwrap();
-    let payload = record.html_payload(path, 1 << 20).unwrap().unwrap();
+    let payload = record.into_html_payload(path, 1 << 20).unwrap().unwrap();
     assert_eq!(payload.id, "1234-abcd");
     assert_eq!(payload.target_uri.as_deref(), Some("https://news.example.org/1234-abcd"));
-    assert_eq!(payload.body.as_ref(), PAGE.as_bytes());
+    assert_eq!(payload.body, PAGE.as_bytes());
     assert_eq!(payload.http.fields.get("content-encoding"), Some("gzip"));
 }
 
@@ -156,7 +156,7 @@ fn payloads_gz(data: &[u8]) -> Vec<String> {
     let path = Path::new("t.warc.gz");
     let reader = BufReader::new(flate2::bufread::MultiGzDecoder::new(data));
     RecordReader::new(reader, path.to_path_buf(), 1 << 20)
-        .map(|r| match r.and_then(|rec| rec.html_payload(path, 1 << 20).map(|p| p.map(|p| p.id))) {
+        .map(|r| match r.and_then(|rec| rec.into_html_payload(path, 1 << 20).map(|p| p.map(|p| p.id))) {
             Ok(Some(id)) => id,
             Ok(None) => "-".to_owned(),
             Err(e) => e.to_string(),
