@@ -105,6 +105,8 @@ ARTICLES = [
             "A review found that the outage began with a failed database update and was prolonged "
             "because backups had not been tested since 2021. The board has accepted all nine of the "
             "review's recommendations.",
+            "The review put the cost of the outage at about \u20ac380,000 in overtime and cancelled "
+            "operations, and said the caf\u00e9 on the ground floor had served as a makeshift records office.",
             "Patients whose appointments were lost are being contacted by phone, the hospital said.",
         ],
     ),
