@@ -8,6 +8,7 @@
 #
 # MODE picks what reads the file:
 #   cli    target/release/unspin analyze --format jsonl FILE > /dev/null   (default when built)
+#   extract  target/release/unspin extract --format json FILE > /dev/null (ingestion + output only)
 #   docs   the warc_count example: ingest::read_all, HTML extraction included (default otherwise)
 #   pages  warc_count --pages: records cut, HTTP headers read, bodies decoded, pages picked
 # Files are generated once by make_warc.py into $BENCH_DIR (default target/warc-bench) and
@@ -29,9 +30,9 @@ if [[ ! -x /usr/bin/time ]]; then
     apt-get install -y time >/dev/null
 fi
 case $MODE in
-    cli) [[ -x $CLI ]] || cargo build --release -p unspin-cli ;;
+    cli | extract) [[ -x $CLI ]] || cargo build --release -p unspin-cli ;;
     docs | pages) cargo build --release -p unspin --example warc_count ;;
-    *) echo "MODE must be cli, docs or pages" >&2; exit 2 ;;
+    *) echo "MODE must be cli, extract, docs or pages" >&2; exit 2 ;;
 esac
 
 mkdir -p "$BENCH_DIR"
@@ -46,15 +47,17 @@ for size in $SIZES; do
     fi
     articles=$(cat "$file.articles")
     log=$BENCH_DIR/time-$MODE-$size.log
+    trap 'echo "$MODE failed on $file; the end of $log:" >&2; tail -5 "$log" >&2' ERR
     case $MODE in
         cli) /usr/bin/time -v "$CLI" analyze --format jsonl "$file" > /dev/null 2> "$log" ;;
+        extract) /usr/bin/time -v "$CLI" extract --format json "$file" > /dev/null 2> "$log" ;;
         docs) /usr/bin/time -v "$EXAMPLE" "$file" > "$log.out" 2> "$log" ;;
         pages) /usr/bin/time -v "$EXAMPLE" --pages "$file" > "$log.out" 2> "$log" ;;
     esac
     rss_kb=$(sed -n 's/.*Maximum resident set size (kbytes): //p' "$log")
     wall=$(sed -n 's/.*Elapsed (wall clock) time (h:mm:ss or m:ss): //p' "$log")
     seconds=$(awk -v t="$wall" 'BEGIN { n = split(t, p, ":"); s = 0; for (i = 1; i <= n; i++) s = s * 60 + p[i]; print s }')
-    if [[ $MODE == cli ]]; then
+    if [[ $MODE == cli || $MODE == extract ]]; then
         documents=$articles
     else
         documents=$(sed -n 's/.*\(documents\|pages\) \([0-9]*\).*/\2/p' "$log.out")

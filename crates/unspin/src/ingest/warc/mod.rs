@@ -15,8 +15,10 @@
 //!
 //! Errors concern one record and name it as `record N (offset B)`: N counts the records of the
 //! file from 1 (skipped ones included), B is the byte offset of the record's `WARC/` line in the
-//! *uncompressed* stream (for a WARC.gz, the offset in what `zcat` prints). Reading goes on with
-//! the next record, except after an I/O or gzip error, which ends the file.
+//! *uncompressed* stream (for a WARC.gz, the offset in what `zcat` prints). Bytes between records
+//! that are no record are reported under the number of the record that follows, at the offset
+//! where they start. Reading goes on with the next record, except after an I/O or gzip error,
+//! which ends the file.
 //!
 //! Memory stays bounded by the largest accepted record: a record whose block is over the
 //! document limit is read and thrown away (keeping only its first 64 KiB to tell whether it was
