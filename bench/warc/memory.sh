@@ -35,6 +35,14 @@ case $MODE in
     *) echo "MODE must be cli, extract, docs or pages" >&2; exit 2 ;;
 esac
 
+# On failure, show what the program said (GNU time's own lines start with a tab).
+failed() {
+    echo "$MODE failed on $file; from $log:" >&2
+    grep -v "^$(printf '\t')" "$log" | tail -5 >&2
+}
+log=/dev/null file=none
+trap failed ERR
+
 mkdir -p "$BENCH_DIR"
 printf '%-8s %12s %10s %10s %12s %10s\n' size file_bytes documents seconds documents/s peak_rss
 for size in $SIZES; do
@@ -47,7 +55,6 @@ for size in $SIZES; do
     fi
     articles=$(cat "$file.articles")
     log=$BENCH_DIR/time-$MODE-$size.log
-    trap 'echo "$MODE failed on $file; the end of $log:" >&2; tail -5 "$log" >&2' ERR
     case $MODE in
         cli) /usr/bin/time -v "$CLI" analyze --format jsonl "$file" > /dev/null 2> "$log" ;;
         extract) /usr/bin/time -v "$CLI" extract --format json "$file" > /dev/null 2> "$log" ;;
