@@ -214,7 +214,7 @@ fn open(input: &Input, opts: &IngestOptions) -> Result<Documents> {
     };
     let source = path.display().to_string();
     Ok(match kind {
-        InputKind::Warc => Box::new(warc::Records::new(reader, path, opts.clone()).map(|r| r.map(Pending::ready))),
+        InputKind::Warc => Box::new(warc::Records::new(reader, path, opts.clone())),
         InputKind::Jsonl => Box::new(jsonl::Lines::new(reader, path, opts.clone())),
         InputKind::Text | InputKind::Html => {
             let bytes = read_limited(&mut reader, opts.max_doc_bytes, &origin)?;
