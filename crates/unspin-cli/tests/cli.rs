@@ -358,3 +358,71 @@ fn html_without_an_article_is_an_error_naming_the_file() {
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("no-article.html: no article text found in the HTML"), "{}", r.stderr);
 }
+
+fn warc_fixture() -> PathBuf {
+    repo().join("crates/unspin/tests/data/warc/ccnews-sample.warc.gz")
+}
+
+#[test]
+fn warc_gz_streams_one_document_per_html_response() {
+    let r = run(unspin().args(["analyze", "--format", "jsonl", "--jobs", "2"]).arg(warc_fixture()));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let lines: Vec<Value> = r.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let docs: Vec<&Value> = lines.iter().filter(|l| l["type"] == "document").collect();
+    assert_eq!(docs.len(), 6, "the image, the 404 and non-response records are skipped");
+    for doc in &docs {
+        assert_eq!(doc["meta"]["format"], "warc");
+        assert_eq!(doc["meta"]["site"], "riverside-ledger.example");
+        let text = doc["text"].as_str().unwrap();
+        for s in doc["sentences"].as_array().unwrap() {
+            assert_eq!(chars(text, &s["start"], &s["end"]), s["text"].as_str().unwrap());
+        }
+    }
+    let tram = docs.iter().find(|d| d["meta"]["url"] == "https://www.riverside-ledger.example/city/tram-line-approved").unwrap();
+    let sentences: Vec<&str> = tram["sentences"].as_array().unwrap().iter().map(|s| s["text"].as_str().unwrap()).collect();
+    assert!(sentences.iter().any(|s| s.starts_with("Riverside city council voted 31 to 17 on Monday night")), "{sentences:#?}");
+    assert_eq!(lines.last().unwrap()["documents"], 6);
+}
+
+#[test]
+fn a_truncated_warc_gz_keeps_what_came_before_and_names_the_record() {
+    let dir = tempfile::tempdir().unwrap();
+    let bytes = std::fs::read(warc_fixture()).unwrap();
+    let cut = dir.path().join("cut.warc.gz");
+    std::fs::write(&cut, &bytes[..bytes.len() * 2 / 3]).unwrap();
+    std::fs::write(dir.path().join("good.txt"), "A plain article. It is fine.").unwrap();
+    let r = run(unspin().args(["analyze", "--format", "jsonl"]).arg(dir.path()));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("cut.warc.gz, record "), "{}", r.stderr);
+    assert!(r.stderr.contains("truncated or corrupt gzip data"), "{}", r.stderr);
+    assert!(!r.stderr.contains("panicked"));
+    let lines: Vec<Value> = r.stdout.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
+    let docs = lines.iter().filter(|l| l["type"] == "document").count();
+    assert!((2..6).contains(&docs), "the pages before the cut and good.txt: {docs}");
+    assert!(lines.iter().any(|l| l["id"] == "good"));
+    assert_eq!(lines.last().unwrap()["errors"], 1);
+}
+
+#[test]
+fn a_wrong_content_length_costs_one_record() {
+    let dir = tempfile::tempdir().unwrap();
+    // Bytes, not a string: one page in the fixture is windows-1252.
+    let plain = std::fs::read(repo().join("crates/unspin/tests/data/warc/ccnews-sample.warc")).unwrap();
+    let find = |from: usize, needle: &[u8]| from + plain[from..].windows(needle.len()).position(|w| w == needle).unwrap();
+    // Make the first response record's declared length 40 bytes short.
+    let at = find(0, b"WARC-Type: response");
+    let len_at = find(at, b"Content-Length: ") + b"Content-Length: ".len();
+    let len_end = find(len_at, b"\r\n");
+    let declared: usize = std::str::from_utf8(&plain[len_at..len_end]).unwrap().parse().unwrap();
+    let mut broken = plain[..len_at].to_vec();
+    broken.extend_from_slice((declared - 40).to_string().as_bytes());
+    broken.extend_from_slice(&plain[len_end..]);
+    let path = dir.path().join("broken.warc");
+    std::fs::write(&path, broken).unwrap();
+    let r = run(unspin().args(["analyze", "--format", "jsonl"]).arg(&path));
+    assert_eq!(r.code, 1, "{}", r.stderr);
+    assert!(r.stderr.contains("broken.warc, record 3 (offset "), "{}", r.stderr);
+    assert!(r.stderr.contains("does not end where its Content-Length (3168) says"), "{}", r.stderr);
+    let docs = r.stdout.lines().filter(|l| l.contains("\"type\":\"document\"")).count();
+    assert_eq!(docs, 5, "every other page survives");
+}
