@@ -187,15 +187,23 @@ fn open(input: &Input, opts: &IngestOptions) -> Result<Documents> {
         Input::Path(p) => {
             let file = File::open(p).map_err(io_err)?;
             if file.metadata().map_err(io_err)?.is_dir() {
-                return Err(Error::Malformed {
-                    origin,
-                    message: "is a directory".into(),
-                });
+                return Err(Error::Malformed { origin, message: "is a directory".into() });
             }
             Box::new(file)
         }
         Input::Stdin => Box::new(io::stdin()),
     };
+    read_from(raw, path, document_id(input), opts)
+}
+
+/// Stream the documents of any byte source: what [`read`] does once it has opened a file, for
+/// front ends whose input is not a file (an upload, a Python `bytes`). `name` plays the part of
+/// the path (format detection by extension, `source`, error messages); `id` is the document id
+/// when the input holds a single document.
+pub fn read_from(raw: Box<dyn Read + Send>, name: PathBuf, id: String, opts: &IngestOptions) -> Result<Documents> {
+    let path = name;
+    let origin = Origin::file(&path);
+    let io_err = |source| Error::Io { origin: origin.clone(), source };
     let mut reader = BufReader::with_capacity(64 * 1024, raw);
     let head = reader.fill_buf().map_err(io_err)?;
     let gzipped = head.starts_with(&[0x1f, 0x8b]);
@@ -218,7 +226,6 @@ fn open(input: &Input, opts: &IngestOptions) -> Result<Documents> {
         InputKind::Jsonl => Box::new(jsonl::Lines::new(reader, path, opts.clone())),
         InputKind::Text | InputKind::Html => {
             let bytes = read_limited(&mut reader, opts.max_doc_bytes, &origin)?;
-            let id = document_id(input);
             let pending = Pending::new(move || {
                 if kind == InputKind::Html {
                     html::document(&bytes, None, None, id, source, &origin)
