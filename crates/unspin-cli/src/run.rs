@@ -49,7 +49,8 @@ pub fn drive<T: Send>(
             }
             sink(result)?;
         }
-        progress.set_message(format!("{} documents, {} errors", outcome.documents, outcome.errors));
+        let rate = outcome.documents as f64 / progress.elapsed().as_secs_f64().max(1e-3);
+        progress.set_message(format!("{} docs · {} errors · {rate:.0} docs/s", outcome.documents, outcome.errors));
         Ok(())
     };
     for input in &sources.inputs {
@@ -71,7 +72,7 @@ fn progress_bar(sources: &Sources) -> ProgressBar {
         return ProgressBar::hidden();
     }
     let bar = ProgressBar::new(sources.inputs.len() as u64);
-    let style = ProgressStyle::with_template("{spinner} [{elapsed_precise}] {bar:30} {pos}/{len} inputs · {msg} ({per_sec})")
+    let style = ProgressStyle::with_template("{spinner} {elapsed_precise} {bar:20} {pos}/{len} inputs · {msg}")
         .unwrap_or_else(|_| ProgressStyle::default_bar());
     bar.set_style(style);
     bar.enable_steady_tick(Duration::from_millis(200));
