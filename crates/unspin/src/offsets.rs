@@ -10,8 +10,8 @@ use serde::{Deserialize, Serialize};
 
 /// A half-open range of a document's text, in both code points and bytes.
 ///
-/// Invariant (upheld by [`CharIndex`], the only constructor besides `Default`): `bytes` lies on
-/// char boundaries and covers exactly the code points `chars`.
+/// Invariant (upheld by [`CharIndex`], its [`Cursor`] and [`Span::to`], the only constructors
+/// besides `Default`): `bytes` lies on char boundaries and covers exactly the code points `chars`.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize, Default)]
 pub struct Span {
     /// First code point, inclusive.
@@ -47,6 +47,13 @@ impl Span {
     /// The covered text of `text`, which must be the text the span was made for.
     pub fn text<'t>(&self, text: &'t str) -> &'t str {
         &text[self.bytes()]
+    }
+
+    /// The span from the start of `self` to the end of `last`, which must not start before
+    /// `self` and must belong to the same text.
+    pub fn to(&self, last: &Span) -> Span {
+        debug_assert!(self.start <= last.end);
+        Span { start: self.start, end: last.end, byte_start: self.byte_start, byte_end: last.byte_end }
     }
 
     /// Whether the two spans share at least one code point.
@@ -147,6 +154,46 @@ impl<'t> CharIndex<'t> {
     }
 }
 
+impl<'t> CharIndex<'t> {
+    /// A cursor for converting many byte ranges in ascending order (the tokens of a text) in
+    /// time linear in the text, instead of one checkpoint search per range.
+    pub fn cursor(&self) -> Cursor<'_, 't> {
+        Cursor { index: self, byte: 0, char: 0 }
+    }
+}
+
+/// Converts byte ranges to spans by walking forward from the previous one. Ranges may come in
+/// any order; one that starts before the cursor falls back to the index's lookup.
+#[derive(Debug)]
+pub struct Cursor<'i, 't> {
+    index: &'i CharIndex<'t>,
+    /// A char boundary and its char offset.
+    byte: usize,
+    char: usize,
+}
+
+impl Cursor<'_, '_> {
+    /// The span of bytes `range`; `None` if it is out of bounds, reversed or splits a char.
+    pub fn span_from_bytes(&mut self, range: Range<usize>) -> Option<Span> {
+        let text = self.index.text;
+        if range.start > range.end || range.end > text.len() {
+            return None;
+        }
+        if self.index.checkpoints.is_none() {
+            return self.index.span_from_bytes(range);
+        }
+        let start = if range.start >= self.byte {
+            self.char + text.get(self.byte..range.start)?.chars().count()
+        } else {
+            self.index.char_of(range.start)?
+        };
+        let end = start + text.get(range.clone())?.chars().count();
+        self.byte = range.end;
+        self.char = end;
+        Some(Span { start, end, byte_start: range.start, byte_end: range.end })
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -193,6 +240,29 @@ mod tests {
         }
         let span = index.span_from_chars(1000..1003).unwrap();
         assert_eq!(span.text(&text), "😀aé");
+    }
+
+    #[test]
+    fn cursor_agrees_with_the_index() {
+        let text = "Ça “marche” — 😀 ok, пока. ".repeat(40);
+        let index = CharIndex::new(&text);
+        let mut cursor = index.cursor();
+        let words: Vec<std::ops::Range<usize>> = text
+            .split_whitespace()
+            .map(|w| {
+                let start = w.as_ptr() as usize - text.as_ptr() as usize;
+                start..start + w.len()
+            })
+            .collect();
+        for range in &words {
+            let span = cursor.span_from_bytes(range.clone()).unwrap();
+            assert_eq!(Some(span), index.span_from_bytes(range.clone()));
+            assert_eq!(span.text(&text), &text[range.clone()]);
+        }
+        // Going back falls back to the index; a range splitting a char is refused.
+        let first = words[0].clone();
+        assert_eq!(cursor.span_from_bytes(first.clone()).unwrap().text(&text), "Ça");
+        assert!(cursor.span_from_bytes(0..1).is_none());
     }
 
     #[test]

@@ -23,7 +23,7 @@ use std::ops::Range;
 
 use serde::{Deserialize, Serialize};
 
-use crate::offsets::{CharIndex, Span};
+use crate::offsets::{CharIndex, Cursor, Span};
 
 pub use sentences::{MAX_SENTENCE_BYTES, MAX_SENTENCE_TOKENS};
 pub use tokens::MAX_TOKEN_BYTES;
@@ -77,6 +77,8 @@ pub struct Token {
 /// (empty for blank text), in time and memory linear in its length.
 pub fn segment(text: &str) -> Segmentation {
     let index = CharIndex::new(text);
+    // Sentences and tokens come in text order: the cursor converts them in one forward walk.
+    let mut cursor = index.cursor();
     let mut seg = Segmentation::default();
     // Reused for every sentence, so that only the output grows.
     let mut raw = Vec::new();
@@ -94,7 +96,7 @@ pub fn segment(text: &str) -> Segmentation {
                 &mut raw,
             );
             for piece in sentences::capped(&raw) {
-                push_sentence(&mut seg, &index, &raw[piece]);
+                push_sentence(&mut seg, &mut cursor, &raw[piece]);
             }
         }
         seg.paragraphs.push(Paragraph {
@@ -107,21 +109,19 @@ pub fn segment(text: &str) -> Segmentation {
 
 /// Append one sentence made of `raw` tokens (never empty) and its tokens to `seg`, as part of the
 /// paragraph about to be pushed.
-fn push_sentence(seg: &mut Segmentation, index: &CharIndex, raw: &[tokens::RawToken]) {
-    let (Some(first), Some(last)) = (raw.first(), raw.last()) else {
-        return;
-    };
-    let Some(span) = index.span_from_bytes(first.bytes.start..last.bytes.end) else {
-        debug_assert!(false, "sentence off char boundaries");
-        return;
-    };
+fn push_sentence(seg: &mut Segmentation, cursor: &mut Cursor, raw: &[tokens::RawToken]) {
     let first_token = seg.tokens.len();
     for token in raw {
-        match index.span_from_bytes(token.bytes.clone()) {
+        match cursor.span_from_bytes(token.bytes.clone()) {
             Some(span) => seg.tokens.push(Token { span, kind: token.kind }),
             None => debug_assert!(false, "token {:?} off char boundaries", token.bytes),
         }
     }
+    // The sentence runs from its first token to its last.
+    let (Some(first), Some(last)) = (seg.tokens.get(first_token), seg.tokens.last()) else {
+        return;
+    };
+    let span = first.span.to(&last.span);
     let paragraph = seg.paragraphs.len();
     seg.sentences.push(Sentence { span, paragraph, tokens: first_token..seg.tokens.len() });
 }
