@@ -44,14 +44,16 @@ pub fn document(
     let decoded = text::decode(bytes, declared, origin)?;
     let html = &decoded.text;
     let prepared = nesting::prepare(html, nesting::MAX_DEPTH);
-    let extracted = body::extract(&prepared, url);
+    // The extractor gets the body only: it would delete the head after parsing it, and what it
+    // reads there (meta tags) is what `meta` reads for itself.
+    let body_start = meta::body_start(&prepared).unwrap_or(0);
+    let extracted = body::extract(&prepared[body_start..], url);
     let found = &extracted.result.metadata;
     let fallback = meta::Fallback {
         title: found.title.clone(),
         author: found.author.clone(),
         // The extractor fills a missing time with midnight UTC, so only its day is trusted.
         date: found.date.map(|d| d.date_naive().to_string()),
-        site_name: found.sitename.clone(),
     };
     let page = meta::extract(html, &prepared, url, &fallback);
     let paragraphs: Vec<&str> = extracted.text.split("\n\n").collect();

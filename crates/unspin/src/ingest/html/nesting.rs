@@ -215,7 +215,7 @@ const OPTIONAL_END: &[&[u8]] = &[
 
 /// The index just past the `>` ending the tag whose attributes start at `from`, skipping `>`
 /// inside quoted attribute values; `None` when the input ends first.
-fn tag_end(bytes: &[u8], from: usize) -> Option<usize> {
+pub(super) fn tag_end(bytes: &[u8], from: usize) -> Option<usize> {
     let mut i = from;
     let mut after_equals = false;
     while i < bytes.len() {
