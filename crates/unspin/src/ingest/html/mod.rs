@@ -5,9 +5,11 @@
 //!
 //! 1. [`charset`]: the encoding the page declares (HTTP header, then `<meta>`); decoding itself,
 //!    with BOM handling and detection, is [`crate::ingest::text::decode`].
-//! 2. [`nesting`]: a depth limit on element nesting, so hostile markup cannot overflow the stack,
-//!    and scripts, styles and comments removed, so the extractor parses only what can be text.
-//! 3. [`body`]: the article text, without navigation, ads, comments and other page furniture.
+//! 2. [`nesting`]: a depth limit on element nesting, so hostile markup cannot overflow the stack;
+//!    scripts, styles, comments, menus, sidebars and images removed, so the extractor parses only
+//!    what can be article text; and a line break after block-level tags, so blocks never glue.
+//! 3. [`body`]: the article text, without navigation, ads, comments and other page furniture,
+//!    extracted from the page's `<body>` only.
 //! 4. [`boilerplate`]: lines the extractor let through that are page furniture, not article.
 //! 5. [`meta`]: title, byline, date, outlet and URL from meta tags and JSON-LD ([`jsonld`]), with
 //!    dates normalised by [`date`].
