@@ -143,3 +143,27 @@ fn deep_nesting_does_not_overflow_the_stack() {
     let doc = result.unwrap();
     assert!(doc.text.contains("failed to agree on a budget"), "{}", doc.text);
 }
+
+#[test]
+fn block_boundaries_in_minified_markup_separate_paragraphs() {
+    // Minified markup with no white space between blocks: divisions, a `<br>` and list items
+    // sit directly against the text around them. Every block must be its own paragraph, and
+    // no sentence may run into the next ("midnight.The", "cranesThe storm").
+    let doc = read("harbour-minified.html", None).unwrap();
+    let paragraphs: Vec<&str> = doc.text.split("\n\n").collect();
+    assert_eq!(
+        paragraphs,
+        [
+            "A container crane at the north quay of Port Ellery collapsed into the water during Sunday night's storm, the harbour authority said on Monday.",
+            "Nobody was on the crane when it fell, and the two workers in the control building nearby were unhurt.",
+            "Gusts of more than 120 kilometres an hour were measured at the lighthouse shortly after midnight, the strongest since the winter of 2009.",
+            "The authority has closed the north quay until divers have surveyed the wreck and the berth.",
+            "Ships due this week will be sent to the south quay instead, which may delay some deliveries by a day or two.",
+            "Dock workers listed what they want checked before the quay reopens:",
+            "The rails of the two other cranes",
+            "The storm locks on every crane",
+            "The wind alarms in the control building",
+            "A spokesman for the authority said the crane was twenty-six years old and had passed its last inspection in March.",
+        ]
+    );
+}

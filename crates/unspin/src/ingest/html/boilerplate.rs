@@ -15,6 +15,9 @@
 //! - **Repeated bylines and dates**: a byline or date line that occurs more than once in the body
 //!   belongs to a list of other articles. (Other repeated short lines are not removed: tables and
 //!   schedules repeat cells like "Meal 2" legitimately.)
+//! - **Dated headline lists**: a headline-like line followed by a line that is only a date (with
+//!   perhaps a byline between), three times or more, is a "latest news" list of other articles; every such pair goes. A live blog's
+//!   timestamps are followed by sentences, not headlines, so its updates stay.
 //!
 //! Each rule looks only at short, non-sentence paragraphs, so the article's own prose is never at
 //! risk; its lists and subheadings survive because they do not follow a see-also heading.
@@ -44,6 +47,22 @@ pub fn strip<'a>(paragraphs: &[&'a str], title: Option<&str>) -> Vec<&'a str> {
     for p in paragraphs {
         if is_byline(p) || is_dateline(p) {
             *counts.entry(key(p)).or_default() += 1;
+        }
+    }
+
+    // Dated headline lists: headline (byline) dateline items, removed when there are three or more.
+    let dated: Vec<(usize, usize)> = (1..paragraphs.len())
+        .filter(|&i| is_dateline(paragraphs[i]))
+        .filter_map(|i| {
+            let first = if i >= 2 && is_byline(paragraphs[i - 1]) { i - 2 } else { i - 1 };
+            let headline = paragraphs[first];
+            (!is_dateline(headline) && !is_byline(headline) && !is_sentence(headline) && words(headline) <= 20)
+                .then_some((first, i))
+        })
+        .collect();
+    if dated.len() >= 3 {
+        for (first, last) in dated {
+            keep[first..=last].fill(false);
         }
     }
 
@@ -217,6 +236,35 @@ mod tests {
         assert_eq!(strip(&table, None), table);
         // A short label alone (not repeated, not furniture) stays: it may be a subheading.
         assert_eq!(strip(&["Intro text comes first.", "Background", "More text follows."], None).len(), 3);
+    }
+
+    #[test]
+    fn dated_headline_lists_go_live_blog_updates_stay() {
+        let page = [
+            "The council voted on Tuesday to close the old bridge.",
+            "Repairs will take a year, the engineer said.",
+            "Storm closes harbour",
+            "11/20/2019 01:14 PM",
+            "Mayor opens new library",
+            "By STAFF",
+            "11/20/2019 10:08 AM",
+            "Trains delayed after flood",
+            "11/19/2019 11:40 PM",
+        ];
+        assert_eq!(strip(&page, None), page[..2]);
+        // Two items are not yet a list (an article can end with a dated note).
+        assert_eq!(strip(&page[..7], None), page[..7]);
+        let live = [
+            "Live: the old bridge",
+            "Follow the day's events as they happen.",
+            "10:08 AM",
+            "The mayor has arrived at the bridge and is speaking to engineers.",
+            "10:30 AM",
+            "Police have closed the road on both sides.",
+            "10:45 AM",
+            "Engineers say the deck moved in the night.",
+        ];
+        assert_eq!(strip(&live, None), live);
     }
 
     #[test]

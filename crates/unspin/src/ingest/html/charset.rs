@@ -30,7 +30,7 @@ pub fn declared(bytes: &[u8], http_charset: Option<&str>) -> Option<&'static Enc
         .map(for_html)
 }
 
-/// The charset named by a `<meta>` tag in the first [`META_SCAN_BYTES`] of the page.
+/// The charset named by a `<meta>` tag in the first 8 KiB of the page (`META_SCAN_BYTES`).
 pub fn meta_charset(bytes: &[u8]) -> Option<&'static Encoding> {
     let head = &bytes[..bytes.len().min(META_SCAN_BYTES)];
     META_CHARSET

@@ -2,9 +2,11 @@
 //!
 //! Sources are tried from the most to the least deliberate: what the publisher wrote for
 //! machines (Open Graph, JSON-LD, article meta tags) before what it wrote for people (`<title>`,
-//! a byline in the page, which the extractor's own metadata finds). Only the page's `<head>` is
-//! parsed for tags, which keeps this a small fraction of the extraction's cost; JSON-LD scripts are
-//! found anywhere in the page, since many sites put them at the end of `<body>`.
+//! a byline in the page, which the extractor's own metadata finds). Only the page's `<meta>` and
+//! `<link>` tags are parsed, found by a byte scan, which keeps this a small fraction of the
+//! extraction's cost. Tags and JSON-LD scripts are read wherever they are: some sites put their
+//! Open Graph tags or JSON-LD in the `<body>`. The first tag of a kind wins, so the page's own
+//! tags in the head outrank microdata of other articles listed further down.
 
 use std::sync::LazyLock;
 
@@ -25,14 +27,15 @@ pub struct PageMeta {
     pub article_body: Option<String>,
 }
 
-/// What the main-content extractor found on its own (it also reads visible bylines and `<time>`
-/// elements), used where tags and JSON-LD say nothing.
+/// What the main-content extractor found on its own in the page's body (visible bylines, `<time>`
+/// elements, the headline), used where tags and JSON-LD say nothing. Its guess at the outlet's
+/// name is not used: without the `<head>` it comes from the body's text ("Register", "Back to
+/// overview").
 #[derive(Debug, Default, Clone)]
 pub struct Fallback {
     pub title: Option<String>,
     pub author: Option<String>,
     pub date: Option<String>,
-    pub site_name: Option<String>,
 }
 
 static BODY_START: LazyLock<Regex> =
@@ -44,21 +47,25 @@ static JSON_LD: LazyLock<Regex> = LazyLock::new(|| {
         .expect("static regex")
 });
 
+/// Where the `<body>` start tag of `html` is, if it has one.
+pub fn body_start(html: &str) -> Option<usize> {
+    BODY_START.find(html).map(|m| m.start())
+}
+
 /// Metadata of `html` (decoded, as it came). `prepared` is the same page without scripts, styles
 /// and title (see [`super::nesting::prepare`]); its head is the one parsed for meta tags, being
 /// smaller.
 /// `url` is the page address given by the caller; it wins over the page's own canonical link.
 pub fn extract(html: &str, prepared: &str, url: Option<&str>, fallback: &Fallback) -> PageMeta {
-    let head_end = BODY_START.find(prepared).map_or(prepared.len(), |m| m.start());
-    let head = Dom::from(&prepared[..head_end]);
-    let tags = Tags::read(&head, html);
+    let tags = Tags::read(&Dom::from(meta_and_link_tags(prepared)), html);
     let facts = jsonld::article_facts(JSON_LD.captures_iter(html).filter_map(|c| Some(c.get(1)?.as_str())));
 
     let site_name = tags
         .any("og:site_name")
         .or(facts.publisher.clone())
         .or_else(|| tags.any("application-name"))
-        .or_else(|| fallback.site_name.clone().and_then(clean));
+        .or_else(|| tags.any("publisher"))
+        .or_else(|| tags.any("dc.publisher"));
     let page_url = url
         .map(str::to_owned)
         .or_else(|| absolute(tags.link_canonical.as_deref()))
@@ -153,7 +160,30 @@ fn absolute(url: Option<&str>) -> Option<String> {
     matches!(parsed.scheme(), "http" | "https").then(|| url.to_owned())
 }
 
-/// The `<head>` tags metadata comes from, read once.
+/// Every `<meta>` and `<link>` tag of `html`, in order, for a parser to read their attributes
+/// (with character references decoded). `html` is [prepared](super::nesting::prepare), so no
+/// tag found here is text inside a script or a comment.
+fn meta_and_link_tags(html: &str) -> String {
+    let bytes = html.as_bytes();
+    let mut out = String::new();
+    let mut pos = 0;
+    while let Some(found) = memchr::memchr(b'<', &bytes[pos..]) {
+        let start = pos + found;
+        pos = start + 1;
+        let name_len = [4, 5].into_iter().find(|&n| {
+            bytes.get(start + 1..start + 1 + n).is_some_and(|name| {
+                name.eq_ignore_ascii_case(b"meta") || name.eq_ignore_ascii_case(b"link")
+            }) && bytes.get(start + 1 + n).is_some_and(|b| b.is_ascii_whitespace() || *b == b'/' || *b == b'>')
+        });
+        let Some(name_len) = name_len else { continue };
+        let Some(end) = super::nesting::tag_end(bytes, start + 1 + name_len) else { break };
+        out.push_str(&html[start..end]);
+        pos = end;
+    }
+    out
+}
+
+/// The `<meta>` and `<link>` tags metadata comes from, read once.
 struct Tags {
     /// `(key, content)` of every `<meta>` with a `property`, `name` or `itemprop`, keys lower-cased.
     meta: Vec<(String, String)>,
@@ -162,7 +192,8 @@ struct Tags {
 }
 
 impl Tags {
-    /// Tags of the parsed `head`; the `<title>` comes from the page as it came, `html`.
+    /// Tags of `head`, the page's meta and link tags parsed; the `<title>` comes from the page as
+    /// it came, `html`.
     fn read(head: &Dom, html: &str) -> Tags {
         let mut meta = Vec::new();
         for node in head.select("meta").nodes() {
@@ -291,5 +322,25 @@ mod tests {
         assert_eq!(meta.url.as_deref(), Some("https://courier.example/dam"));
         let given = extract(html, html, Some("https://given.example/x"), &Fallback::default());
         assert_eq!(given.url.as_deref(), Some("https://given.example/x"));
+    }
+
+    #[test]
+    fn tags_in_the_body_count_and_the_first_wins() {
+        // Generated pages that close the head early: the Open Graph tags land in the body.
+        let html = r#"<html><head><title>Dam opens - Breaking - The Courier</title></head><body>
+            <article><meta itemprop="datePublished" content="2021-05-04T08:30Z"></article>
+            <meta property="og:site_name" content=" The Courier ">
+            <meta property="og:title" content='Dam opens'><p>Text <b>x</b></p>
+            <li><meta itemprop="datePublished" content="2020-01-01"></li>
+            <link rel=canonical href="https://courier.example/dam"/><metadata>not a tag</metadata>"#;
+        let meta = extract(html, html, None, &Fallback::default());
+        assert_eq!(meta.title.as_deref(), Some("Dam opens"));
+        assert_eq!(meta.site_name.as_deref(), Some("The Courier"));
+        assert_eq!(meta.date.as_deref(), Some("2021-05-04T08:30:00Z"));
+        assert_eq!(meta.url.as_deref(), Some("https://courier.example/dam"));
+        assert_eq!(
+            meta_and_link_tags("<p><Meta name=a content='x>y'><link/><linked><meta"),
+            "<Meta name=a content='x>y'><link/>"
+        );
     }
 }

@@ -5,9 +5,11 @@
 //!
 //! 1. [`charset`]: the encoding the page declares (HTTP header, then `<meta>`); decoding itself,
 //!    with BOM handling and detection, is [`crate::ingest::text::decode`].
-//! 2. [`nesting`]: a depth limit on element nesting, so hostile markup cannot overflow the stack,
-//!    and scripts, styles and comments removed, so the extractor parses only what can be text.
-//! 3. [`body`]: the article text, without navigation, ads, comments and other page furniture.
+//! 2. [`nesting`]: a depth limit on element nesting, so hostile markup cannot overflow the stack;
+//!    scripts, styles, comments, menus, sidebars and images removed, so the extractor parses only
+//!    what can be article text; and a line break after block-level tags, so blocks never glue.
+//! 3. [`body`]: the article text, without navigation, ads, comments and other page furniture,
+//!    extracted from the page's `<body>` only.
 //! 4. [`boilerplate`]: lines the extractor let through that are page furniture, not article.
 //! 5. [`meta`]: title, byline, date, outlet and URL from meta tags and JSON-LD ([`jsonld`]), with
 //!    dates normalised by [`date`].
@@ -44,14 +46,16 @@ pub fn document(
     let decoded = text::decode(bytes, declared, origin)?;
     let html = &decoded.text;
     let prepared = nesting::prepare(html, nesting::MAX_DEPTH);
-    let extracted = body::extract(&prepared, url);
+    // The extractor gets the body only: it would delete the head after parsing it, and what it
+    // reads there (meta tags) is what `meta` reads for itself.
+    let body_start = meta::body_start(&prepared).unwrap_or(0);
+    let extracted = body::extract(&prepared[body_start..], url);
     let found = &extracted.result.metadata;
     let fallback = meta::Fallback {
         title: found.title.clone(),
         author: found.author.clone(),
         // The extractor fills a missing time with midnight UTC, so only its day is trusted.
         date: found.date.map(|d| d.date_naive().to_string()),
-        site_name: found.sitename.clone(),
     };
     let page = meta::extract(html, &prepared, url, &fallback);
     let paragraphs: Vec<&str> = extracted.text.split("\n\n").collect();
