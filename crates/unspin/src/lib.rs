@@ -12,7 +12,18 @@
 //! [`pipeline::Pipeline`] drives the stages for one document; front ends (the CLI, later a server
 //! and Python bindings) feed it documents and hand its output to a writer.
 //!
-//! Every span in the crate is an [`Span`]: char offsets (Unicode code points, as SemEval, brat,
+//! ```
+//! use unspin::{Document, Metadata, Pipeline};
+//!
+//! let text = "Who really benefits? Nobody in the capital will say.";
+//! let doc = Document::new("1", text, Metadata::default());
+//! let analysis = Pipeline::new().analyze(doc);
+//! let sentences: Vec<&str> =
+//!     analysis.segmentation.sentences.iter().map(|s| s.span.text(text)).collect();
+//! assert_eq!(sentences, ["Who really benefits?", "Nobody in the capital will say."]);
+//! ```
+//!
+//! Every span in the crate is a [`Span`]: char offsets (Unicode code points, as SemEval, brat,
 //! Label Studio and Python count) and byte offsets (what Rust slices with), converted in one place,
 //! [`offsets::CharIndex`].
 

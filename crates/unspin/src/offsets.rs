@@ -64,6 +64,18 @@ impl Span {
 
 /// Maps between byte offsets and char (code point) offsets of one text.
 ///
+/// ```
+/// use unspin::CharIndex;
+///
+/// let text = "The “regime” lied.";
+/// let index = CharIndex::new(text);
+/// // SemEval, brat and Python count code points: "regime" is chars 5..11…
+/// let span = index.span_from_chars(5..11).unwrap();
+/// assert_eq!(span.text(text), "regime");
+/// // …and bytes 7..13, because the opening quote takes three bytes in UTF-8.
+/// assert_eq!(span.bytes(), 7..13);
+/// ```
+///
 /// Pure-ASCII texts (most English news) need no table: both offsets are equal. Otherwise the index
 /// keeps the byte offset of every 64th char, so a lookup costs at most 64 steps of UTF-8 decoding
 /// and the table costs 1/8 byte per char.
