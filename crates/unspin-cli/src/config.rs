@@ -43,7 +43,7 @@ impl Sources {
             Some(n) => n,
             None => std::thread::available_parallelism().map_or(1, |n| n.get()),
         };
-        let many = inputs.len() > 1 || inputs.iter().any(may_hold_many);
+        let many = several(&inputs);
         let progress = match args.progress {
             When::Always => true,
             When::Never => false,
@@ -54,8 +54,12 @@ impl Sources {
 
     /// Whether the run may produce more than one document.
     pub fn may_hold_many(&self) -> bool {
-        self.inputs.len() > 1 || self.inputs.iter().any(may_hold_many)
+        several(&self.inputs)
     }
+}
+
+fn several(inputs: &[Input]) -> bool {
+    inputs.len() > 1 || inputs.iter().any(may_hold_many)
 }
 
 fn may_hold_many(input: &Input) -> bool {

@@ -197,11 +197,10 @@ fn open(input: &Input, opts: &IngestOptions) -> Result<Documents> {
 }
 
 /// Stream the documents of any byte source: what [`read`] does once it has opened a file, for
-/// front ends whose input is not a file (an upload, a Python `bytes`). `name` plays the part of
-/// the path (format detection by extension, `source`, error messages); `id` is the document id
+/// front ends whose input is not a file (an upload, a Python `bytes`). `path` may be only a name:
+/// it serves format detection by extension, `source` and error messages; `id` is the document id
 /// when the input holds a single document.
-pub fn read_from(raw: Box<dyn Read + Send>, name: PathBuf, id: String, opts: &IngestOptions) -> Result<Documents> {
-    let path = name;
+pub fn read_from(raw: Box<dyn Read + Send>, path: PathBuf, id: String, opts: &IngestOptions) -> Result<Documents> {
     let origin = Origin::file(&path);
     let io_err = |source| Error::Io { origin: origin.clone(), source };
     let mut reader = BufReader::with_capacity(64 * 1024, raw);
