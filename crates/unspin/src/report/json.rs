@@ -14,7 +14,7 @@ use crate::detect::TechniqueSpan;
 use crate::document::Metadata;
 use crate::error::Error;
 use crate::offsets::Span;
-use crate::report::{Analysis, DocumentStats, ReportWriter, Summary, SCHEMA_VERSION};
+use crate::report::{Analysis, DocumentStats, LegendEntry, ReportWriter, Summary, SCHEMA_VERSION};
 use crate::segment::Token;
 
 /// `unspin <version>`, recorded in every output.
@@ -27,6 +27,8 @@ pub struct DocumentRecord<'a> {
     pub meta: &'a Metadata,
     pub text: &'a str,
     pub stats: &'a DocumentStats,
+    /// The techniques present, most frequent first, each with its definition (schema 1.1).
+    pub techniques: Vec<LegendEntry>,
     pub paragraphs: Vec<Span>,
     pub sentences: Vec<SentenceRecord<'a>>,
     pub spans: Vec<SpanRecord<'a>>,
@@ -60,6 +62,7 @@ impl<'a> DocumentRecord<'a> {
             meta: &analysis.document.meta,
             text,
             stats: &analysis.stats,
+            techniques: analysis.stats.legend(),
             paragraphs: seg.paragraphs.iter().map(|p| p.span).collect(),
             sentences: seg
                 .sentences
@@ -205,6 +208,7 @@ impl<W: Write> ReportWriter for Json<W> {
 
 #[cfg(test)]
 mod tests {
+    use crate::detect::Technique;
     use crate::report::testing::{render, TEXT};
     use crate::report::{Format, WriterOptions, SCHEMA_VERSION};
 
@@ -228,8 +232,19 @@ mod tests {
         assert_eq!(&TEXT[bs..be], "corrupt élite");
         assert_eq!(TEXT.chars().skip(s).take(e - s).collect::<String>(), "corrupt élite");
         assert_eq!(doc["stats"]["techniques"]["Repetition"], 1);
+        assert_eq!(doc["stats"]["score"], 0.875);
+        // The legend: every technique present, explained; all four occur once, so label order.
+        let legend = doc["techniques"].as_array().unwrap();
+        let labels: Vec<&str> = legend.iter().map(|e| e["label"].as_str().unwrap()).collect();
+        assert_eq!(labels, ["Flag-Waving", "Loaded_Language", "Name_Calling,Labeling", "Repetition"]);
+        assert_eq!(legend[3]["name"], "Repetition");
+        assert_eq!(legend[3]["count"], 1);
+        assert_eq!(legend[3]["definition"], Technique::Repetition.definition());
+        assert_eq!(legend[3]["why_it_matters"], Technique::Repetition.why_it_matters());
         assert!(doc.get("tokens").is_none());
         assert_eq!(v["summary"]["documents"], 1);
+        assert_eq!(v["summary"]["techniques"]["Flag-Waving"], 1);
+        assert!(v["summary"].get("score").is_none(), "the summary keeps counts only");
         assert_eq!(v["errors"].as_array().unwrap().len(), 0);
     }
 
@@ -242,6 +257,7 @@ mod tests {
         assert_eq!(lines[0]["schema_version"], SCHEMA_VERSION);
         assert_eq!(lines[0]["spans"][3]["text"], "lied again\nand again");
         assert!(lines[0]["tokens"].is_array());
+        assert_eq!(lines[0]["techniques"].as_array().unwrap().len(), 4);
         assert_eq!(lines[1]["type"], "summary");
         assert_eq!(lines[1]["spans"], 4);
     }

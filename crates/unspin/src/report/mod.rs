@@ -30,7 +30,7 @@ use crate::segment::Segmentation;
 use crate::Document;
 
 /// Version of the JSON output schema (`major.minor`).
-pub const SCHEMA_VERSION: &str = "1.0";
+pub const SCHEMA_VERSION: &str = "1.1";
 
 /// Everything unspin found in one document.
 #[derive(Debug, Clone, PartialEq)]
@@ -57,6 +57,38 @@ pub struct DocumentStats {
     pub span_char_share: f64,
     /// Share of sentences that contain at least one span, 0–1.
     pub span_sentence_share: f64,
+    /// 0–1: the mean over sentences of the highest confidence of any span touching the sentence
+    /// (0 for a sentence without spans), i.e. the expected share of sentences that carry a
+    /// technique. Equals `span_sentence_share` when every confidence is 1 (imported spans).
+    /// Added in schema 1.1; 0 when reading older records.
+    #[serde(default)]
+    pub score: f64,
+}
+
+/// One technique present in a document, explained for the reader: the legend of the JSON and
+/// terminal outputs.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+pub struct LegendEntry {
+    /// Written as the SemEval label.
+    #[serde(rename = "label")]
+    pub technique: Technique,
+    pub name: &'static str,
+    /// Spans of this technique in the document.
+    pub count: usize,
+    pub definition: &'static str,
+    pub why_it_matters: &'static str,
+}
+
+impl LegendEntry {
+    pub fn new(technique: Technique, count: usize) -> Self {
+        LegendEntry {
+            technique,
+            name: technique.name(),
+            count,
+            definition: technique.definition(),
+            why_it_matters: technique.why_it_matters(),
+        }
+    }
 }
 
 impl Analysis {
@@ -86,15 +118,23 @@ impl DocumentStats {
         // Sentences are sorted and disjoint: each span marks the run of sentences it overlaps,
         // found by binary search, so the count costs O((S + T) log S), not O(S × T).
         let sentences = &segmentation.sentences;
-        let mut marked = vec![false; sentences.len()];
+        // For each sentence, the highest confidence of a span over it (`None`: no span).
+        let mut best: Vec<Option<f64>> = vec![None; sentences.len()];
         for span in spans {
             let first = sentences.partition_point(|s| s.span.end <= span.span.start);
             let last = sentences.partition_point(|s| s.span.start < span.span.end);
-            for flag in marked.iter_mut().take(last).skip(first) {
-                *flag = true;
+            // A confidence outside 0–1 is a detector's bug; it must not push the score past 1.
+            // NaN fails the comparison below and so counts as 0.
+            let confidence = f64::from(span.confidence).clamp(0.0, 1.0);
+            for slot in best.iter_mut().take(last).skip(first) {
+                let b = slot.get_or_insert(0.0);
+                if confidence > *b {
+                    *b = confidence;
+                }
             }
         }
-        let with_spans = marked.iter().filter(|&&m| m).count();
+        let with_spans = best.iter().filter(|b| b.is_some()).count();
+        let confidence_sum: f64 = best.iter().flatten().sum();
         DocumentStats {
             chars,
             words: segmentation.word_count(),
@@ -104,7 +144,15 @@ impl DocumentStats {
             techniques,
             span_char_share: ratio(covered, chars),
             span_sentence_share: ratio(with_spans, segmentation.sentences.len()),
+            score: if sentences.is_empty() { 0.0 } else { round4(confidence_sum / sentences.len() as f64) },
         }
+    }
+
+    /// The techniques present, most frequent first (ties in label order), each explained.
+    pub fn legend(&self) -> Vec<LegendEntry> {
+        let mut legend: Vec<LegendEntry> = self.techniques.iter().map(|(t, n)| LegendEntry::new(*t, *n)).collect();
+        legend.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.technique.label().cmp(b.technique.label())));
+        legend
     }
 }
 
@@ -279,5 +327,110 @@ pub(crate) mod testing {
         // 8 + 13 + 20 covered chars (élite counted once) of 59.
         assert_eq!(stats.span_char_share, round4(41.0 / 59.0));
         assert_eq!(stats.span_sentence_share, 1.0);
+        // Both sentences' surest span has the fixture's 0.875.
+        assert_eq!(stats.score, 0.875);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::document::Metadata;
+    use crate::offsets::CharIndex;
+
+    /// An analysis of `text` (segmented for real) with spans `(technique, exact text, confidence)`;
+    /// each span is the first occurrence of its text.
+    fn analyse(text: &str, spans: &[(Technique, &str, f32)]) -> Analysis {
+        let segmentation = crate::segment::segment(text);
+        let index = CharIndex::new(text);
+        let mut spans: Vec<TechniqueSpan> = spans
+            .iter()
+            .map(|&(technique, quote, confidence)| {
+                let at = text.find(quote).unwrap();
+                let span = index.span_from_bytes(at..at + quote.len()).unwrap();
+                TechniqueSpan {
+                    technique,
+                    span,
+                    text: quote.to_owned(),
+                    confidence,
+                    sentence: segmentation.sentence_at(span.start),
+                    detector: "test".into(),
+                }
+            })
+            .collect();
+        spans.sort_by_key(|s| (s.span.start, s.span.end));
+        Analysis::new(Document::new("t", text, Metadata::default()), segmentation, spans)
+    }
+
+    const FOUR: &str = "The traitors lied. Everyone knows it. The plan will fail and ruin us all. Rain is due.";
+
+    #[test]
+    fn score_is_the_mean_of_each_sentences_surest_span() {
+        let a = analyse(
+            FOUR,
+            &[
+                (Technique::NameCallingLabeling, "traitors", 0.9),
+                (Technique::LoadedLanguage, "lied", 0.4),
+                // Crosses a sentence boundary: counts for both sentences it touches.
+                (Technique::BandwagonReductioAdHitlerum, "Everyone knows it. The plan", 0.6),
+            ],
+        );
+        let sentences: Vec<&str> = a.segmentation.sentences.iter().map(|s| s.span.text(FOUR)).collect();
+        assert_eq!(sentences, ["The traitors lied.", "Everyone knows it.", "The plan will fail and ruin us all.", "Rain is due."]);
+        let texts: Vec<&str> = a.spans.iter().map(|s| s.span.text(FOUR)).collect();
+        assert_eq!(texts, ["traitors", "lied", "Everyone knows it. The plan"]);
+        // Sentence 1: max(0.9, 0.4); sentences 2 and 3: 0.6; sentence 4: nothing.
+        assert_eq!(a.stats.score, 0.525);
+        assert_eq!(a.stats.span_sentence_share, 0.75);
+    }
+
+    #[test]
+    fn score_with_certain_spans_is_the_sentence_share_and_stays_in_range() {
+        let certain = analyse(FOUR, &[(Technique::Slogans, "ruin us all", 1.0)]);
+        assert_eq!(certain.stats.score, 0.25);
+        assert_eq!(certain.stats.score, certain.stats.span_sentence_share);
+        // A detector's out-of-range confidence is capped; NaN counts as nothing.
+        let odd = analyse(FOUR, &[(Technique::Doubt, "traitors", 7.5), (Technique::Doubt, "Rain", f32::NAN)]);
+        assert_eq!(odd.stats.score, 0.25);
+        assert_eq!(analyse(FOUR, &[]).stats.score, 0.0);
+        assert_eq!(analyse("   ", &[]).stats.score, 0.0, "no sentences, no division by zero");
+    }
+
+    #[test]
+    fn legend_lists_present_techniques_by_count_then_label() {
+        let a = analyse(
+            FOUR,
+            &[
+                (Technique::LoadedLanguage, "lied", 1.0),
+                (Technique::LoadedLanguage, "ruin", 1.0),
+                (Technique::Doubt, "Everyone", 1.0),
+                (Technique::FlagWaving, "us all", 1.0),
+                (Technique::FlagWaving, "traitors", 1.0),
+            ],
+        );
+        let texts: Vec<(Technique, &str)> = a.spans.iter().map(|s| (s.technique, s.span.text(FOUR))).collect();
+        assert_eq!(
+            texts,
+            [
+                (Technique::FlagWaving, "traitors"),
+                (Technique::LoadedLanguage, "lied"),
+                (Technique::Doubt, "Everyone"),
+                (Technique::LoadedLanguage, "ruin"),
+                (Technique::FlagWaving, "us all"),
+            ]
+        );
+        let legend = a.stats.legend();
+        let shown: Vec<(&str, usize)> = legend.iter().map(|e| (e.technique.label(), e.count)).collect();
+        assert_eq!(shown, [("Flag-Waving", 2), ("Loaded_Language", 2), ("Doubt", 1)]);
+        assert_eq!(legend[2].name, "Doubt");
+        assert_eq!(legend[2].definition, Technique::Doubt.definition());
+        assert_eq!(legend[0].why_it_matters, Technique::FlagWaving.why_it_matters());
+        let json = serde_json::to_value(legend[1]).unwrap();
+        assert_eq!(json["label"], "Loaded_Language");
+        assert_eq!(json["name"], "Loaded language");
+        assert_eq!(json["count"], 2);
+        assert_eq!(json["definition"], Technique::LoadedLanguage.definition());
+        assert_eq!(json["why_it_matters"], Technique::LoadedLanguage.why_it_matters());
+        assert!(analyse(FOUR, &[]).stats.legend().is_empty());
     }
 }

@@ -1,6 +1,7 @@
-//! Output for people: the article with its spans highlighted, a legend, the spans listed, and
-//! the counts, rounded. Colour (ANSI) only when asked for — the CLI asks when stdout is a
-//! terminal — so piped output is plain text.
+//! Output for people: a header with the document's score, the article with its spans
+//! highlighted, a legend that explains each technique present, the spans listed, and the counts,
+//! rounded. Colour (ANSI) only when asked for — the CLI asks when stdout is a terminal — so piped
+//! output is plain text, wrapped to [`WIDTH`] columns where unspin writes prose.
 
 use std::collections::BTreeMap;
 use std::io::Write;
@@ -40,6 +41,12 @@ fn background(t: Technique) -> u8 {
         Technique::WhataboutismStrawMenRedHerring => 180,
     }
 }
+
+/// Columns for the legend's explanations: fits an 80-column terminal with room to spare.
+pub const WIDTH: usize = 78;
+
+/// Indent of an explanation under its legend line.
+const EXPLAIN_INDENT: &str = "      ";
 
 const RESET: &str = "\x1b[0m";
 const BOLD: &str = "\x1b[1m";
@@ -101,6 +108,31 @@ fn percent(share: f64) -> String {
     format!("{:.1}%", share * 100.0)
 }
 
+/// `text` cut into lines of at most `width` chars at spaces (greedy); a word longer than
+/// `width` gets a line of its own rather than being broken.
+fn wrap(text: &str, width: usize) -> Vec<String> {
+    let mut lines = Vec::new();
+    let mut line = String::new();
+    let mut len = 0;
+    for word in text.split_whitespace() {
+        let n = word.chars().count();
+        if len > 0 && len + 1 + n > width {
+            lines.push(std::mem::take(&mut line));
+            len = 0;
+        }
+        if len > 0 {
+            line.push(' ');
+            len += 1;
+        }
+        line.push_str(word);
+        len += n;
+    }
+    if len > 0 {
+        lines.push(line);
+    }
+    lines
+}
+
 impl<W: Write> ReportWriter for Terminal<W> {
     fn document(&mut self, analysis: &Analysis) -> std::io::Result<()> {
         if self.documents > 0 {
@@ -113,6 +145,7 @@ impl<W: Write> ReportWriter for Terminal<W> {
         header.extend(meta.site.clone().or_else(|| meta.site_name.clone()));
         header.extend(meta.date.clone());
         header.extend(meta.language.clone());
+        header.push(format!("score {:.2}", analysis.stats.score));
         let rule = "─".repeat(60);
         writeln!(self.out, "{}", self.paint(DIM, &rule))?;
         writeln!(self.out, "{}", self.paint(BOLD, &header.join(" · ")))?;
@@ -133,9 +166,15 @@ impl<W: Write> ReportWriter for Terminal<W> {
         let stats = &analysis.stats;
         if !stats.techniques.is_empty() {
             writeln!(self.out, "{}", self.paint(BOLD, "Techniques:"))?;
-            for (t, n) in &stats.techniques {
-                let swatch = if self.color { format!("{}  {RESET}", style(*t, false)) } else { "■".to_owned() };
-                writeln!(self.out, "  {swatch} {} ×{n}", t.name())?;
+            for entry in stats.legend() {
+                let t = entry.technique;
+                let swatch = if self.color { format!("{}  {RESET}", style(t, false)) } else { "■".to_owned() };
+                writeln!(self.out, "  {swatch} {} ×{}", entry.name, entry.count)?;
+                let explanation = format!("{} {}", entry.definition, entry.why_it_matters);
+                // Each line dimmed on its own, so no escape code spans a line break.
+                for line in wrap(&explanation, WIDTH - EXPLAIN_INDENT.len()) {
+                    writeln!(self.out, "{EXPLAIN_INDENT}{}", self.paint(DIM, &line))?;
+                }
             }
             writeln!(self.out, "{}", self.paint(BOLD, "Spans:"))?;
             let width = analysis.spans.iter().map(|s| s.technique.name().chars().count()).max().unwrap_or(0);
@@ -203,15 +242,40 @@ impl<W: Write> ReportWriter for Terminal<W> {
 
 #[cfg(test)]
 mod tests {
+    use super::{wrap, EXPLAIN_INDENT, WIDTH};
+    use crate::detect::Technique;
     use crate::report::testing::{render, TEXT};
     use crate::report::{Format, WriterOptions};
+
+    #[test]
+    fn wrap_fills_lines_greedily_and_never_breaks_a_word() {
+        assert_eq!(wrap("one two three four", 9), ["one two", "three", "four"]);
+        assert_eq!(wrap("  élan  vital ", 10), ["élan vital"], "counts chars, not bytes");
+        assert_eq!(wrap("a incomprehensibilities b", 5), ["a", "incomprehensibilities", "b"]);
+        assert!(wrap(" ", 5).is_empty());
+    }
 
     #[test]
     fn plain_output_keeps_the_text_and_lists_spans() {
         let out = render(Format::Text, &WriterOptions::default());
         assert!(!out.contains('\x1b'), "no escape codes when not colouring");
         assert!(out.contains(TEXT), "{out}");
-        assert!(out.contains("Techniques:\n  ■ Flag-waving ×1\n  ■ Loaded language ×1\n"), "{out}");
+        assert!(out.contains("\n701 · score 0.88\n"), "header with the score: {out}");
+        // The legend: each technique with its count, then its explanation, indented and wrapped.
+        let legend: Vec<&str> =
+            out.lines().skip_while(|l| *l != "Techniques:").skip(1).take_while(|l| *l != "Spans:").collect();
+        let names: Vec<&str> = legend.iter().filter(|l| l.starts_with("  ■ ")).copied().collect();
+        assert_eq!(names, ["  ■ Flag-waving ×1", "  ■ Loaded language ×1", "  ■ Name calling / labeling ×1", "  ■ Repetition ×1"]);
+        let flag: Vec<&str> = legend
+            .iter()
+            .skip(1)
+            .take_while(|l| !l.starts_with("  ■ "))
+            .map(|l| l.strip_prefix(EXPLAIN_INDENT).unwrap())
+            .collect();
+        assert!(flag.len() > 1, "wrapped: {flag:?}");
+        assert!(flag.iter().all(|l| l.chars().count() + EXPLAIN_INDENT.len() <= WIDTH), "{flag:?}");
+        let expected = format!("{} {}", Technique::FlagWaving.definition(), Technique::FlagWaving.why_it_matters());
+        assert_eq!(flag.join(" "), expected);
         assert!(out.contains("“corrupt élite”"), "{out}");
         assert!(out.contains("“lied again and again”"), "{out}");
         assert!(out.contains("2 paragraphs · 2 sentences"), "{out}");
@@ -226,5 +290,11 @@ mod tests {
         assert!(out.contains("\x1b[30;48;5;218;4mélite\x1b[0m"), "{out:?}");
         // Line breaks stay outside the colour.
         assert!(out.contains("\x1b[30;48;5;157mlied again\x1b[0m\n\x1b[30;48;5;157mand again\x1b[0m"), "{out:?}");
+        // Explanations are dimmed line by line.
+        let first = wrap(Technique::Repetition.definition(), WIDTH - EXPLAIN_INDENT.len()).remove(0);
+        assert!(out.contains(&format!("\n{EXPLAIN_INDENT}\x1b[2m{first}")), "{out:?}");
+        for line in out.lines().filter(|l| l.starts_with(EXPLAIN_INDENT)) {
+            assert!(line.starts_with(&format!("{EXPLAIN_INDENT}\x1b[2m")) && line.ends_with("\x1b[0m"), "{line:?}");
+        }
     }
 }
