@@ -68,6 +68,10 @@ pub enum Error {
     #[error("{path}:{line}: {message}")]
     Labels { path: PathBuf, line: usize, message: String },
 
+    /// A setting given to the library (by a front end, from its user) is out of range.
+    #[error("{0}")]
+    Setting(String),
+
     /// Writing output failed.
     #[error("writing output: {0}")]
     Output(#[source] std::io::Error),
@@ -84,7 +88,7 @@ impl Error {
             | Error::Empty { origin }
             | Error::Malformed { origin, .. }
             | Error::NoContent { origin } => Some(origin),
-            Error::Labels { .. } | Error::Output(_) => None,
+            Error::Labels { .. } | Error::Setting(_) | Error::Output(_) => None,
         }
     }
 }

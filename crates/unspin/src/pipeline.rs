@@ -1,6 +1,7 @@
 //! The stages in order, for one document.
 
 use crate::detect::Detector;
+use crate::error::{Error, Result};
 use crate::report::Analysis;
 use crate::segment;
 use crate::Document;
@@ -10,6 +11,8 @@ use crate::Document;
 #[derive(Default)]
 pub struct Pipeline {
     detectors: Vec<Box<dyn Detector>>,
+    /// Spans less confident than this are dropped before anything counts or writes them.
+    min_confidence: f32,
 }
 
 impl Pipeline {
@@ -23,6 +26,20 @@ impl Pipeline {
         self
     }
 
+    /// Drop spans whose confidence is below `min` (0–1; the default 0 keeps every span). The
+    /// filter runs before statistics, so counts and scores describe only the spans that are kept.
+    pub fn with_min_confidence(mut self, min: f32) -> Result<Self> {
+        if !(0.0..=1.0).contains(&min) {
+            return Err(Error::Setting(format!("minimum confidence must be a number from 0 to 1, not {min}")));
+        }
+        self.min_confidence = min;
+        Ok(self)
+    }
+
+    pub fn min_confidence(&self) -> f32 {
+        self.min_confidence
+    }
+
     pub fn detectors(&self) -> impl Iterator<Item = &dyn Detector> {
         self.detectors.iter().map(|d| d.as_ref())
     }
@@ -32,11 +49,84 @@ impl Pipeline {
         let segmentation = segment::segment(&document.text);
         let mut spans: Vec<_> =
             self.detectors.iter().flat_map(|d| d.detect(&document, &segmentation)).collect();
+        // At the default 0 nothing is dropped, not even a span whose confidence is NaN.
+        if self.min_confidence > 0.0 {
+            spans.retain(|s| s.confidence >= self.min_confidence);
+        }
         // Document order; ties broken so that output is the same on every run.
         spans.sort_by(|a, b| {
             (a.span.start, a.span.end, a.technique, &a.detector).cmp(&(b.span.start, b.span.end, b.technique, &b.detector))
         });
         spans.dedup_by(|a, b| a.span == b.span && a.technique == b.technique);
         Analysis::new(document, segmentation, spans)
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::detect::{Technique, TechniqueSpan};
+    use crate::offsets::CharIndex;
+    use crate::segment::Segmentation;
+    use crate::Metadata;
+
+    /// Finds each of its words in the text, with the confidence given.
+    struct Words(Vec<(&'static str, f32)>);
+
+    impl Detector for Words {
+        fn name(&self) -> &str {
+            "words"
+        }
+
+        fn detect(&self, doc: &Document, segmentation: &Segmentation) -> Vec<TechniqueSpan> {
+            let index = CharIndex::new(&doc.text);
+            self.0
+                .iter()
+                .filter_map(|&(word, confidence)| {
+                    let at = doc.text.find(word)?;
+                    let span = index.span_from_bytes(at..at + word.len())?;
+                    Some(TechniqueSpan {
+                        technique: Technique::LoadedLanguage,
+                        span,
+                        text: word.to_owned(),
+                        confidence,
+                        sentence: segmentation.sentence_at(span.start),
+                        detector: self.name().to_owned(),
+                    })
+                })
+                .collect()
+        }
+    }
+
+    const TEXT: &str = "A shameful, reckless plan. Critics call it a disaster.";
+
+    fn kept(pipeline: &Pipeline) -> Vec<String> {
+        let analysis = pipeline.analyze(Document::new("1", TEXT, Metadata::default()));
+        assert_eq!(analysis.stats.spans, analysis.spans.len(), "stats count what was kept");
+        analysis.spans.iter().map(|s| s.span.text(TEXT).to_owned()).collect()
+    }
+
+    #[test]
+    fn spans_below_the_minimum_confidence_are_dropped_before_stats() {
+        let words = || Words(vec![("shameful", 0.3), ("reckless", 0.5), ("disaster", 0.9), ("plan", f32::NAN)]);
+        let all = Pipeline::new().with_detector(words());
+        assert_eq!(kept(&all), ["shameful", "reckless", "plan", "disaster"]);
+        let half = Pipeline::new().with_detector(words()).with_min_confidence(0.5).unwrap();
+        assert_eq!(half.min_confidence(), 0.5);
+        assert_eq!(kept(&half), ["reckless", "disaster"], "0.5 itself is kept");
+        let analysis = half.analyze(Document::new("1", TEXT, Metadata::default()));
+        assert_eq!(analysis.stats.score, 0.7, "mean of 0.5 and 0.9 over the two sentences");
+        let top = Pipeline::new().with_detector(words()).with_min_confidence(1.0).unwrap();
+        assert!(kept(&top).is_empty());
+    }
+
+    #[test]
+    fn a_minimum_outside_0_to_1_is_refused() {
+        for bad in [-0.1, 1.01, f32::NAN, f32::INFINITY] {
+            let err = Pipeline::new().with_min_confidence(bad).err().unwrap();
+            assert!(matches!(err, Error::Setting(_)), "{bad}: {err:?}");
+            assert!(err.to_string().starts_with("minimum confidence must be a number from 0 to 1, not "), "{err}");
+        }
+        assert!(Pipeline::new().with_min_confidence(0.0).is_ok());
     }
 }
