@@ -71,10 +71,15 @@ pub struct AnalyzeArgs {
     #[arg(short, long, value_enum, default_value = "text")]
     pub format: OutputFormat,
 
-    /// Spans to show from SemEval-format label files (`id<TAB>technique<TAB>start<TAB>end`):
-    /// gold annotations or another system's output, matched to documents by id.
+    /// Spans to show from SemEval-format label files (`id<TAB>technique<TAB>start<TAB>end`, and
+    /// optionally `<TAB>confidence`): gold annotations or another system's output, matched to
+    /// documents by id.
     #[arg(long, value_name = "FILE")]
     pub import_spans: Vec<PathBuf>,
+
+    /// Drop spans whose confidence is below X (0 to 1) before counting and writing them.
+    #[arg(long, value_name = "X", default_value_t = 0.0)]
+    pub min_confidence: f32,
 
     /// For `--format brat`: write `<id>.txt` and `<id>.ann` per document into this directory.
     #[arg(long, value_name = "DIR")]

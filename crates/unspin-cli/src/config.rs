@@ -99,7 +99,7 @@ impl Analyze {
         if args.out_dir.is_some() && format != Format::Brat {
             bail!("--out-dir is for --format brat");
         }
-        let mut pipeline = Pipeline::new();
+        let mut pipeline = Pipeline::new().with_min_confidence(args.min_confidence).context("--min-confidence")?;
         if !args.import_spans.is_empty() {
             let imported = ImportedSpans::from_files(&args.import_spans).context("reading --import-spans")?;
             pipeline = pipeline.with_detector(imported);

@@ -50,7 +50,7 @@ fn analyze_json_has_schema_metadata_and_sentences() {
     let r = run(unspin().args(["analyze", "--format", "json"]).arg(example()));
     assert_eq!(r.code, 0, "{}", r.stderr);
     let v: Value = serde_json::from_str(&r.stdout).unwrap();
-    assert_eq!(v["schema_version"], "1.0");
+    assert_eq!(v["schema_version"], "1.1");
     let doc = &v["documents"][0];
     assert_eq!(doc["id"], "9001", "PTC naming: article9001.txt is 9001");
     assert_eq!(doc["meta"]["title"], "Who Really Benefits From the Harbour Deal?");
@@ -94,6 +94,14 @@ fn imported_spans_in_json_carry_text_and_both_offsets() {
     assert_eq!(&text[bs..be], "Valdoria first, Valdoria always");
     assert_eq!(slogan["confidence"], 1.0);
     assert_eq!(doc["stats"]["techniques"]["Flag-Waving"], 2);
+    // Imported spans are certain, so the score is the share of sentences with a span.
+    let score = doc["stats"]["score"].as_f64().unwrap();
+    assert!(score > 0.0);
+    assert_eq!(doc["stats"]["score"], doc["stats"]["span_sentence_share"]);
+    let legend = doc["techniques"].as_array().unwrap();
+    assert_eq!(legend.len(), 9);
+    assert_eq!((&legend[0]["label"], &legend[0]["count"]), (&Value::from("Doubt"), &Value::from(2)));
+    assert!(legend.iter().all(|e| e["definition"].as_str().is_some_and(|d| d.ends_with('.'))));
 }
 
 #[test]
@@ -103,10 +111,66 @@ fn text_output_is_plain_when_piped_and_coloured_on_request() {
     assert!(!r.stdout.contains('\x1b'));
     assert!(r.stdout.contains("Who really benefits") || r.stdout.contains("Who Really Benefits"));
     assert!(r.stdout.contains("Techniques:"), "{}", r.stdout);
-    assert!(r.stdout.contains("  ■ Slogans ×1\n"), "{}", r.stdout);
+    assert!(r.stdout.contains("\n9001 · en · score 0.57\n"), "{}", r.stdout);
+    assert!(r.stdout.contains("  ■ Slogans ×1\n      A short, catchy phrase"), "{}", r.stdout);
+    assert!(r.stdout.lines().all(|l| !l.starts_with("      ") || l.chars().count() <= 78), "{}", r.stdout);
     assert!(r.stdout.contains("“Valdoria first, Valdoria always”"), "{}", r.stdout);
     let r = run(unspin().args(["analyze", "--color", "always", "--import-spans"]).arg(example_labels()).arg(example()));
     assert!(r.stdout.contains("\x1b[30;48;5;186mValdoria first, Valdoria always\x1b[0m"), "{}", r.stdout);
+}
+
+#[test]
+fn min_confidence_drops_unsure_spans_before_counting() {
+    let dir = tempfile::tempdir().unwrap();
+    // The example's labels with a confidence column: the two flag-waving spans are unsure.
+    let scored: String = std::fs::read_to_string(example_labels())
+        .unwrap()
+        .lines()
+        .map(|l| format!("{l}\t{}\n", if l.contains("Flag-Waving") { "0.3" } else { "0.8" }))
+        .collect();
+    let labels = dir.path().join("scored.labels");
+    std::fs::write(&labels, scored).unwrap();
+    let json = |extra: &[&str], labels: &Path| {
+        let r = run(unspin().args(["analyze", "--format", "json"]).args(extra).arg("--import-spans").arg(labels).arg(example()));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let v: Value = serde_json::from_str(&r.stdout).unwrap();
+        v["documents"][0].clone()
+    };
+    let spans = |doc: &Value| -> Vec<String> {
+        doc["spans"].as_array().unwrap().iter().map(|s| s["text"].as_str().unwrap().to_owned()).collect()
+    };
+
+    let all = json(&[], &labels);
+    assert_eq!(spans(&all).len(), 13);
+    assert!(spans(&all).contains(&"Every true patriot knows what this means".to_owned()));
+    assert_eq!(all["stats"]["techniques"]["Flag-Waving"], 2);
+
+    let sure = json(&["--min-confidence", "0.5"], &labels);
+    let kept = spans(&sure);
+    assert_eq!(kept.len(), 11);
+    assert!(!kept.iter().any(|t| t.contains("patriot") || t.contains("grandfathers")), "{kept:?}");
+    assert!(kept.contains(&"Valdoria first, Valdoria always".to_owned()));
+    assert!(sure["spans"].as_array().unwrap().iter().all(|s| s["confidence"] == 0.8));
+    assert!(sure["stats"]["techniques"].get("Flag-Waving").is_none());
+    assert!(!sure["techniques"].as_array().unwrap().iter().any(|e| e["label"] == "Flag-Waving"));
+    assert_eq!(sure["stats"]["spans"], 11);
+    // Every kept span is 0.8 sure: the score is 0.8 × the share of sentences with a span.
+    let share = sure["stats"]["span_sentence_share"].as_f64().unwrap();
+    assert!((sure["stats"]["score"].as_f64().unwrap() - 0.8 * share).abs() < 1e-3, "{}", sure["stats"]);
+
+    // Imported spans without the column are certain, so 0.5 keeps them all.
+    assert_eq!(spans(&json(&["--min-confidence", "0.5"], &example_labels())).len(), 13);
+    let r = run(unspin().args(["analyze", "--format", "semeval", "--min-confidence", "1"]).arg("--import-spans").arg(&labels).arg(example()));
+    assert_eq!((r.code, r.stdout.as_str()), (0, ""), "nothing is certain: {}", r.stderr);
+
+    for bad in ["1.5", "-0.1", "NaN", "half"] {
+        let r = run(unspin().arg("analyze").arg(format!("--min-confidence={bad}")).arg(example()));
+        assert_eq!(r.code, 2, "{bad}: {}", r.stderr);
+        assert!(r.stderr.contains("--min-confidence"), "{bad}: {}", r.stderr);
+        assert!(r.stdout.is_empty());
+    }
+    let r = run(unspin().args(["analyze", "--min-confidence", "1.5"]).arg(example()));
+    assert!(r.stderr.contains("--min-confidence: minimum confidence must be a number from 0 to 1, not 1.5"), "{}", r.stderr);
 }
 
 #[test]
@@ -315,7 +379,7 @@ fn extract_prints_the_body_and_json_adds_metadata() {
     assert_eq!(r.stdout, "==> https://news.example.com/a [p1] <==\nBody one.\n\n==> ".to_owned() + &page.display().to_string() + " [p2] <==\nBody two.\n");
     let r = run(unspin().args(["extract", "--format", "json"]).arg(example()));
     let v: Value = serde_json::from_str(&r.stdout).unwrap();
-    assert_eq!(v["schema_version"], "1.0");
+    assert_eq!(v["schema_version"], "1.1");
     assert_eq!(v["id"], "9001");
     assert!(v["text"].as_str().unwrap().starts_with("Who Really Benefits From the Harbour Deal?\n\nThe so-called"));
     let r = run(unspin().arg("extract").arg(example()));
