@@ -1,7 +1,8 @@
 //! Stage 4: the analysis of a document and its renderings.
 //!
-//! [`Analysis`] is the typed result for one document; [`Summary`] adds up many. Each output format
-//! is a module with a writer:
+//! [`Analysis`] is the typed result for one document; its [`DocumentStats`] carry the counts and
+//! the document score, and [`DocumentStats::legend`] explains the techniques present. [`Summary`]
+//! adds up many. Each output format is a module with a writer:
 //!
 //! | format | module | shape |
 //! |---|---|---|
@@ -10,7 +11,7 @@
 //! | `semeval` | [`semeval`] | `article_id<TAB>technique<TAB>start<TAB>end` lines |
 //! | `brat` | [`brat`] | `.ann` standoff (and the `.txt` it refers to) |
 //! | `labelstudio` | [`labelstudio`] | Label Studio tasks with pre-annotations |
-//! | `text` | [`terminal`] | the article with spans highlighted, a legend and counts |
+//! | `text` | [`terminal`] | the article with spans highlighted, an explained legend and counts |
 //!
 //! The JSON schema is documented in `docs/output.md`; [`SCHEMA_VERSION`] changes whenever a field
 //! changes meaning or disappears (adding a field is a minor version).

@@ -170,10 +170,14 @@ impl<W: Write> ReportWriter for Terminal<W> {
                 let t = entry.technique;
                 let swatch = if self.color { format!("{}  {RESET}", style(t, false)) } else { "■".to_owned() };
                 writeln!(self.out, "  {swatch} {} ×{}", entry.name, entry.count)?;
-                let explanation = format!("{} {}", entry.definition, entry.why_it_matters);
-                // Each line dimmed on its own, so no escape code spans a line break.
-                for line in wrap(&explanation, WIDTH - EXPLAIN_INDENT.len()) {
-                    writeln!(self.out, "{EXPLAIN_INDENT}{}", self.paint(DIM, &line))?;
+                // The definition, then what it does to the reader after an arrow. Each line is
+                // dimmed on its own, so no escape code spans a line break.
+                let width = WIDTH - EXPLAIN_INDENT.len();
+                let definition = wrap(entry.definition, width).into_iter().map(|l| (l, ""));
+                let why = wrap(entry.why_it_matters, width - 2).into_iter().enumerate();
+                let why = why.map(|(i, l)| (l, if i == 0 { "→ " } else { "  " }));
+                for (line, mark) in definition.chain(why) {
+                    writeln!(self.out, "{EXPLAIN_INDENT}{}", self.paint(DIM, &format!("{mark}{line}")))?;
                 }
             }
             writeln!(self.out, "{}", self.paint(BOLD, "Spans:"))?;
@@ -274,8 +278,11 @@ mod tests {
             .collect();
         assert!(flag.len() > 1, "wrapped: {flag:?}");
         assert!(flag.iter().all(|l| l.chars().count() + EXPLAIN_INDENT.len() <= WIDTH), "{flag:?}");
-        let expected = format!("{} {}", Technique::FlagWaving.definition(), Technique::FlagWaving.why_it_matters());
-        assert_eq!(flag.join(" "), expected);
+        // The definition, then the why after an arrow, its continuation lines aligned under it.
+        let arrow = flag.iter().position(|l| l.starts_with("→ ")).unwrap();
+        assert_eq!(flag[..arrow].join(" "), Technique::FlagWaving.definition());
+        let why: Vec<&str> = flag[arrow..].iter().map(|l| l.strip_prefix("→ ").or(l.strip_prefix("  ")).unwrap()).collect();
+        assert_eq!(why.join(" "), Technique::FlagWaving.why_it_matters());
         assert!(out.contains("“corrupt élite”"), "{out}");
         assert!(out.contains("“lied again and again”"), "{out}");
         assert!(out.contains("2 paragraphs · 2 sentences"), "{out}");
