@@ -490,3 +490,136 @@ fn a_wrong_content_length_costs_one_record() {
     let docs = r.stdout.lines().filter(|l| l.contains("\"type\":\"document\"")).count();
     assert_eq!(docs, 5, "every other page survives");
 }
+
+/// The PTC data beside the repository (`/work/shared/data/ptc`), if it is there.
+fn ptc() -> Option<PathBuf> {
+    let dir = repo().join("../shared/data/ptc");
+    if dir.join("scorer-fixtures").is_dir() {
+        Some(dir)
+    } else {
+        eprintln!("\n!!!!!!!! NOTE: {} not found: eval on the official fixtures is SKIPPED !!!!!!!!\n", dir.display());
+        None
+    }
+}
+
+#[test]
+fn eval_prints_the_official_scores_for_the_ptc_fixtures() {
+    let Some(ptc) = ptc() else { return };
+    // Gold as the per-article directory; the numbers are those of expected-si.tsv.
+    let r = run(unspin()
+        .args(["eval", "--task", "si", "--gold"])
+        .arg(ptc.join("train/train-labels-task-si"))
+        .arg("--pred")
+        .arg(ptc.join("scorer-fixtures/si-pred-1.tsv")));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("precision  0.789534   3261.564842 / 4131 predicted spans"), "{}", r.stdout);
+    assert!(r.stdout.contains("recall     0.607598   3279.204085 / 5397 gold spans"), "{}", r.stdout);
+    assert!(r.stdout.contains("F1         0.686720"), "{}", r.stdout);
+
+    // TC as JSON; the numbers are those of expected-tc.tsv.
+    let r = run(unspin()
+        .args(["eval", "--task", "tc", "--format", "json", "--gold"])
+        .arg(ptc.join("train/train-task-flc-tc.labels"))
+        .arg("--pred")
+        .arg(ptc.join("scorer-fixtures/tc-pred-2.tsv")));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(format!("{:.6}", v["f1"].as_f64().unwrap()), "0.254569");
+    let techniques = v["techniques"].as_array().unwrap();
+    assert_eq!(techniques.len(), 14);
+    let slogans = techniques.iter().find(|t| t["technique"] == "Slogans").unwrap();
+    assert_eq!(format!("{:.6}", slogans["f1"].as_f64().unwrap()), "0.111111");
+}
+
+/// Small label files written here, with scores worked out by hand.
+#[test]
+fn eval_si_text_and_json_on_small_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let gold = dir.path().join("gold.labels");
+    let pred = dir.path().join("pred.labels");
+    std::fs::write(&gold, "1\t0\t10\n1\t20\t30\n").unwrap();
+    // 5..15 and 12..14 overlap and become one span, 5..15, half inside gold 0..10; article 2 has
+    // no gold: its span earns nothing but counts. P = 0.5 / 2, R = 0.5 / 2.
+    std::fs::write(&pred, "1\t5\t15\n1\t12\t14\n2\t0\t4\n").unwrap();
+    let r = run(unspin().args(["eval", "--task", "si", "--gold"]).arg(&gold).arg("--pred").arg(&pred));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.starts_with("SemEval-2020 Task 11, SI (span identification)\n"), "{}", r.stdout);
+    assert!(r.stdout.contains("precision  0.250000   0.500000 / 2 predicted spans\n"), "{}", r.stdout);
+    assert!(r.stdout.contains("recall     0.250000   0.500000 / 2 gold spans\n"), "{}", r.stdout);
+    assert!(r.stdout.contains("F1         0.250000\n"), "{}", r.stdout);
+
+    let r = run(unspin().args(["eval", "--task", "si", "-f", "json", "--gold"]).arg(&gold).arg("--pred").arg(&pred));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["schema_version"], "1.0");
+    assert_eq!(v["task"], "si");
+    assert_eq!(v["gold"], gold.display().to_string());
+    assert_eq!((v["precision"].as_f64(), v["recall"].as_f64(), v["f1"].as_f64()), (Some(0.25), Some(0.25), Some(0.25)));
+    assert_eq!((v["precision_denominator"].as_u64(), v["recall_denominator"].as_u64()), (Some(2), Some(2)));
+}
+
+#[test]
+fn eval_tc_and_flc_read_directories_of_labels_files() {
+    let dir = tempfile::tempdir().unwrap();
+    let (gold, pred) = (dir.path().join("gold"), dir.path().join("pred"));
+    std::fs::create_dir_all(&gold).unwrap();
+    std::fs::create_dir_all(&pred).unwrap();
+    std::fs::write(gold.join("article1.labels"), "1\tDoubt\t0\t5\n1\tSlogans\t0\t5\n").unwrap();
+    std::fs::write(gold.join("article2.labels"), "2\tLoaded_Language\t10\t20\n").unwrap();
+    std::fs::write(gold.join("README.txt"), "not labels, not read").unwrap();
+    // The two labels of span 1:0-5 in the other order (still both right); 2:10-20 wrong.
+    std::fs::write(pred.join("all.labels"), "1\tSlogans\t0\t5\n1\tDoubt\t0\t5\n2\tFlag-Waving\t10\t20\n").unwrap();
+
+    let r = run(unspin().args(["eval", "--task", "tc", "--gold"]).arg(&gold).arg("--pred").arg(&pred));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(r.stdout.contains("precision  0.666667   2 of 3 predicted lines correct\n"), "{}", r.stdout);
+    assert!(r.stdout.contains("F1         0.666667   micro-averaged\n"), "{}", r.stdout);
+    let row = |label: &str| r.stdout.lines().find(|l| l.starts_with(label)).unwrap().split_whitespace().skip(1).collect::<Vec<_>>().join(" ");
+    assert_eq!(row("Doubt "), "1.000000 1.000000 1.000000 1 1");
+    assert_eq!(row("Loaded_Language "), "0.000000 0.000000 0.000000 1 0");
+    assert_eq!(row("Flag-Waving "), "0.000000 0.000000 0.000000 0 1");
+    let rows = r.stdout.lines().skip_while(|l| !l.starts_with("technique ")).skip(1).filter(|l| !l.is_empty());
+    assert_eq!(rows.count(), 14, "a row per technique:\n{}", r.stdout);
+
+    let r = run(unspin().args(["eval", "--task", "flc", "--format", "json", "--gold"]).arg(&gold).arg("--pred").arg(&pred));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert_eq!(v["task"], "flc");
+    // Doubt and Slogans each match exactly; the Flag-Waving span finds no Flag-Waving gold.
+    assert_eq!((v["precision_numerator"].as_f64(), v["precision_denominator"].as_u64()), (Some(2.0), Some(3)));
+    assert_eq!((v["recall_numerator"].as_f64(), v["recall_denominator"].as_u64()), (Some(2.0), Some(3)));
+    let doubt = v["techniques"].as_array().unwrap().iter().find(|t| t["technique"] == "Doubt").unwrap();
+    assert_eq!(doubt["f1"], 1.0);
+}
+
+#[test]
+fn eval_refuses_missing_files_and_bad_lines_with_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let gold = dir.path().join("gold.labels");
+    std::fs::write(&gold, "1\tDoubt\t0\t5\n").unwrap();
+
+    let missing = dir.path().join("no-such.labels");
+    let r = run(unspin().args(["eval", "--task", "tc", "--gold"]).arg(&gold).arg("--pred").arg(&missing));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("reading the predictions") && r.stderr.contains("no-such.labels"), "{}", r.stderr);
+    assert!(r.stdout.is_empty());
+
+    let bad = dir.path().join("bad.labels");
+    std::fs::write(&bad, "1\tDoubt\t0\t5\n\n1\tDoubt\t7\tten\n").unwrap();
+    let r = run(unspin().args(["eval", "--task", "flc", "--gold"]).arg(&gold).arg("--pred").arg(&bad));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains(&format!("{}:3: \"ten\" is not an offset", bad.display())), "{}", r.stderr);
+
+    // A TC file given as SI: the message says why.
+    let r = run(unspin().args(["eval", "--task", "si", "--gold"]).arg(&gold).arg("--pred").arg(&gold));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("gold.labels:1: expected 3 tab-separated fields"), "{}", r.stderr);
+
+    let empty = tempfile::tempdir().unwrap();
+    let r = run(unspin().args(["eval", "--task", "tc", "--gold"]).arg(empty.path()).arg("--pred").arg(&gold));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("no *.labels files"), "{}", r.stderr);
+
+    let r = run(unspin().args(["eval", "--task", "ner", "--gold"]).arg(&gold).arg("--pred").arg(&gold));
+    assert_eq!(r.code, 2);
+}

@@ -92,3 +92,52 @@ fn mutated_inputs_never_panic() {
     }
     assert_eq!(cases, 4 * 150 * 2);
 }
+
+/// Label files for `unspin eval`: every mutation either parses or is an error naming the file and
+/// a line — and whatever parses scores perfectly against itself.
+#[test]
+fn mutated_label_files_never_panic() {
+    use std::path::Path;
+    use unspin::eval::{labels, score_flc, score_si, score_tc};
+
+    let si_seed = "111\t10\t20\n111\t15\t40\n222\t0\t3\n".as_bytes();
+    let tc_seed = "111\tName_Calling,Labeling\t10\t20\n111\tDoubt\t10\t20\n222\t?\t0\t3\n".as_bytes();
+    let mut rng = Rng(0x1abe_15ee_d000_0002);
+    let (mut parsed, mut refused) = (0, 0);
+    for seed in [si_seed, tc_seed] {
+        for _ in 0..300 {
+            let bytes = mutate(&mut rng, seed);
+            let text = String::from_utf8_lossy(&bytes);
+            let path = Path::new("m.labels");
+            let mut outcome = |ok: bool| if ok { parsed += 1 } else { refused += 1 };
+            for result in [labels::parse_si(path, &text), labels::parse_template(path, &text)] {
+                match result {
+                    Ok(spans) => {
+                        outcome(true);
+                        assert!(spans.iter().all(|s| s.start < s.end));
+                        let perfect = if spans.is_empty() { 0.0 } else { 1.0 };
+                        assert_eq!(score_si(&spans, &spans).f1, perfect, "{text:?}");
+                    }
+                    Err(e) => {
+                        outcome(false);
+                        assert!(e.to_string().starts_with("m.labels:"), "{e}");
+                    }
+                }
+            }
+            match labels::parse_tc(path, &text) {
+                Ok(lines) => {
+                    outcome(true);
+                    let perfect = if lines.is_empty() { 0.0 } else { 1.0 };
+                    assert_eq!(score_tc(&lines, &lines).f1, perfect, "{text:?}");
+                    assert_eq!(score_flc(&lines, &lines).overall.f1, perfect, "{text:?}");
+                }
+                Err(e) => {
+                    outcome(false);
+                    assert!(e.to_string().starts_with("m.labels:"), "{e}");
+                }
+            }
+        }
+    }
+    // The mutations reach both outcomes, or the test would not be testing much.
+    assert!(parsed > 50 && refused > 50, "{parsed} parsed, {refused} refused");
+}
