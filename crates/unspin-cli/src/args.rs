@@ -11,7 +11,8 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
     version,
     about = "Show how a news article tries to persuade: propaganda techniques, with exact offsets.",
     after_help = "Exit status: 0 all inputs analysed, 1 some inputs or records failed (the others \
-                  were still written), 2 usage error or no input could be read."
+                  were still written), 2 usage error or no input could be read (eval: a label file is \
+                  missing or has a bad line)."
 )]
 pub struct Cli {
     #[command(subcommand)]
@@ -24,6 +25,41 @@ pub enum Command {
     Extract(ExtractArgs),
     /// Run the whole pipeline (ingest, segment, detect) and write the analysis.
     Analyze(AnalyzeArgs),
+    /// Score predicted labels against gold with the SemEval-2020 Task 11 metrics (SI, FLC, TC).
+    Eval(EvalArgs),
+    /// Name the technique of given spans (SemEval TC template: `id<TAB>?<TAB>start<TAB>end`).
+    Classify(ClassifyArgs),
+}
+
+/// Which model runs and how.
+#[derive(Debug, Args)]
+pub struct ModelArgs {
+    /// Model folder (default: the shipped models/unspin-ptc-minilm, or $UNSPIN_MODEL).
+    #[arg(long, value_name = "DIR")]
+    pub model: Option<PathBuf>,
+
+    /// Threads for model inference (default: all cores).
+    #[arg(long, value_name = "N")]
+    pub threads: Option<usize>,
+
+    /// The ONNX Runtime library (default: $UNSPIN_ORT_LIB, beside the executable, or runtime/
+    /// in the source tree, where scripts/setup-runtime.sh installs it).
+    #[arg(long, value_name = "FILE")]
+    pub onnxruntime: Option<PathBuf>,
+}
+
+#[derive(Debug, Args)]
+pub struct ClassifyArgs {
+    /// The template: one `article_id<TAB>?<TAB>start<TAB>end` line per span (char offsets).
+    #[arg(long, value_name = "FILE")]
+    pub spans: PathBuf,
+
+    /// Folder of `article<ID>.txt` files.
+    #[arg(long, value_name = "DIR")]
+    pub articles: PathBuf,
+
+    #[command(flatten)]
+    pub model: ModelArgs,
 }
 
 #[derive(Debug, Args)]
@@ -73,9 +109,16 @@ pub struct AnalyzeArgs {
 
     /// Spans to show from SemEval-format label files (`id<TAB>technique<TAB>start<TAB>end`, and
     /// optionally `<TAB>confidence`): gold annotations or another system's output, matched to
-    /// documents by id.
+    /// documents by id. These replace the model's spans.
     #[arg(long, value_name = "FILE")]
     pub import_spans: Vec<PathBuf>,
+
+    /// Do not run the technique model (show only --import-spans, if any).
+    #[arg(long)]
+    pub no_model: bool,
+
+    #[command(flatten)]
+    pub model: ModelArgs,
 
     /// Drop spans whose confidence is below X (0 to 1) before counting and writing them.
     #[arg(long, value_name = "X", default_value_t = 0.0)]
@@ -92,6 +135,42 @@ pub struct AnalyzeArgs {
     /// Colour in text output.
     #[arg(long, value_enum, default_value = "auto", value_name = "WHEN")]
     pub color: When,
+}
+
+#[derive(Debug, Args)]
+pub struct EvalArgs {
+    /// Gold labels: a combined labels file, or a directory of per-article `*.labels` files.
+    #[arg(long, value_name = "PATH")]
+    pub gold: PathBuf,
+
+    /// Predicted labels, a file or a directory like the gold.
+    #[arg(long, value_name = "PATH")]
+    pub pred: PathBuf,
+
+    /// Which task's metric; it also fixes the line format of both files.
+    #[arg(long, value_enum)]
+    pub task: Task,
+
+    /// `text`: the scores and, for flc and tc, a table per technique; `json`: one JSON object.
+    #[arg(short, long, value_enum, default_value = "text")]
+    pub format: EvalFormat,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum Task {
+    /// Span identification: `article_id<TAB>start<TAB>end`; partial credit for overlaps.
+    Si,
+    /// Fragment-level classification: `article_id<TAB>technique<TAB>start<TAB>end`; the SI
+    /// credit within each technique.
+    Flc,
+    /// Technique classification of given spans, same lines as flc; micro-F1 over lines.
+    Tc,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum EvalFormat {
+    Text,
+    Json,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]

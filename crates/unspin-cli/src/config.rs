@@ -9,7 +9,9 @@ use unspin::ingest::{self, IngestOptions, Input, InputKind};
 use unspin::report::{Format, WriterOptions};
 use unspin::Pipeline;
 
-use crate::args::{AnalyzeArgs, InputArgs, InputFormat, OutputFormat, When};
+use unspin::detect::neural::{default_model_dir, EngineOptions, ModelOptions, NeuralDetector};
+
+use crate::args::{AnalyzeArgs, InputArgs, InputFormat, ModelArgs, OutputFormat, When};
 
 /// What both subcommands read and how.
 pub struct Sources {
@@ -103,6 +105,10 @@ impl Analyze {
         if !args.import_spans.is_empty() {
             let imported = ImportedSpans::from_files(&args.import_spans).context("reading --import-spans")?;
             pipeline = pipeline.with_detector(imported);
+        } else if !args.no_model {
+            // One inference session per worker; the cores are shared among them.
+            let jobs = if sources.may_hold_many() { sources.jobs } else { 1 };
+            pipeline = pipeline.with_detector(load_model(&args.model, jobs)?);
         }
         let color = match args.color {
             When::Always => true,
@@ -117,4 +123,24 @@ impl Analyze {
             writer: WriterOptions { color, tokens: args.tokens, out_dir: args.out_dir.clone() },
         })
     }
+}
+
+/// Loads the technique model for `workers` documents at a time.
+pub fn load_model(args: &ModelArgs, workers: usize) -> anyhow::Result<NeuralDetector> {
+    if args.threads == Some(0) {
+        bail!("--threads must be at least 1");
+    }
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    let threads = args.threads.unwrap_or(cores);
+    let workers = workers.max(1);
+    let options = ModelOptions {
+        dir: args.model.clone().unwrap_or_else(default_model_dir),
+        engine: EngineOptions {
+            runtime: args.onnxruntime.clone(),
+            threads: Some((threads / workers).max(1)),
+            sessions: workers,
+        },
+        batch: 8,
+    };
+    Ok(NeuralDetector::load(&options)?)
 }

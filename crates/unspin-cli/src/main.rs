@@ -1,11 +1,14 @@
 //! The `unspin` binary: parse arguments, run a subcommand, map the outcome to an exit code.
 //!
 //! Exit codes: 0 everything was analysed; 1 some inputs or records failed (the rest was
-//! written); 2 usage error, or nothing could be read. A closed stdout pipe (`unspin … | head`) is
+//! written); 2 usage error, or nothing could be read (for `eval`: a label file missing or
+//! malformed). A closed stdout pipe (`unspin … | head`) is
 //! success, as ripgrep treats it.
 
 mod args;
+mod classify;
 mod config;
+mod eval;
 mod run;
 
 use std::io::{self, BufWriter, Write};
@@ -21,11 +24,13 @@ use crate::run::Outcome;
 fn main() -> ExitCode {
     let cli = Cli::parse();
     let result = match &cli.command {
-        Command::Extract(args) => extract(args),
-        Command::Analyze(args) => analyze(args),
+        Command::Extract(args) => extract(args).map(exit_code),
+        Command::Analyze(args) => analyze(args).map(exit_code),
+        Command::Eval(args) => eval::run(args).map(|()| ExitCode::SUCCESS),
+        Command::Classify(args) => classify::run(args).map(|()| ExitCode::SUCCESS),
     };
     match result {
-        Ok(outcome) => exit_code(outcome),
+        Ok(code) => code,
         Err(err) if is_broken_pipe(&err) => ExitCode::SUCCESS,
         Err(err) => {
             eprintln!("unspin: {err:#}");
@@ -86,7 +91,7 @@ fn extract(args: &ExtractArgs) -> anyhow::Result<Outcome> {
     // so the first one waits until the second arrives (or the run ends).
     let mut held: Option<unspin::Document> = None;
     let mut written = 0usize;
-    let outcome = run::drive(&sources, |doc| doc, |result| {
+    let outcome = run::drive(&sources, Ok, |result| {
         let Ok(doc) = result else { return Ok(()) };
         match args.format {
             ExtractFormat::Json => {

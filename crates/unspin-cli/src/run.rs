@@ -24,11 +24,11 @@ pub struct Outcome {
 const BATCH_PER_JOB: usize = 16;
 
 /// Run `work` on every document of `sources` on `sources.jobs` threads, then `sink` on each result
-/// in input order. `sink` gets `Err` for inputs and records that failed; it returns `Err` only to
-/// stop the run (output failed).
+/// in input order. `sink` gets `Err` for inputs and records that failed, and for documents that
+/// `work` failed on; it returns `Err` only to stop the run (output failed).
 pub fn drive<T: Send>(
     sources: &Sources,
-    work: impl Fn(unspin::Document) -> T + Sync,
+    work: impl Fn(unspin::Document) -> Result<T, unspin::Error> + Sync,
     mut sink: impl FnMut(Result<T, unspin::Error>) -> std::io::Result<()>,
 ) -> anyhow::Result<Outcome> {
     let pool = rayon::ThreadPoolBuilder::new().num_threads(sources.jobs).build()?;
@@ -38,7 +38,7 @@ pub fn drive<T: Send>(
     let mut batch: Vec<Result<Pending, unspin::Error>> = Vec::with_capacity(batch_size);
     let mut flush = |batch: &mut Vec<Result<Pending, unspin::Error>>, outcome: &mut Outcome| -> std::io::Result<()> {
         let results: Vec<Result<T, unspin::Error>> =
-            pool.install(|| batch.par_drain(..).map(|item| item.and_then(Pending::load).map(&work)).collect());
+            pool.install(|| batch.par_drain(..).map(|item| item.and_then(Pending::load).and_then(&work)).collect());
         for result in results {
             match &result {
                 Ok(_) => outcome.documents += 1,

@@ -72,6 +72,18 @@ pub enum Error {
     #[error("{0}")]
     Setting(String),
 
+    /// A directory given as label files holds none.
+    #[error("{path}: no *.labels files in this directory")]
+    NoLabelFiles { path: PathBuf },
+
+    /// A model folder is missing, incomplete or does not fit this version of unspin.
+    #[error("model {path}: {message}")]
+    Model { path: PathBuf, message: String },
+
+    /// The inference runtime (ONNX Runtime) could not be loaded or failed.
+    #[error("{0}")]
+    Runtime(String),
+
     /// Writing output failed.
     #[error("writing output: {0}")]
     Output(#[source] std::io::Error),
@@ -88,7 +100,12 @@ impl Error {
             | Error::Empty { origin }
             | Error::Malformed { origin, .. }
             | Error::NoContent { origin } => Some(origin),
-            Error::Labels { .. } | Error::Setting(_) | Error::Output(_) => None,
+            Error::Labels { .. }
+            | Error::NoLabelFiles { .. }
+            | Error::Setting(_)
+            | Error::Model { .. }
+            | Error::Runtime(_)
+            | Error::Output(_) => None,
         }
     }
 }

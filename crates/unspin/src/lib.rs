@@ -9,6 +9,9 @@
 //! 4. [`report`]: the typed, versioned [`report::Analysis`] and its renderings (JSON, JSON Lines,
 //!    SemEval, brat, Label Studio, terminal).
 //!
+//! Beside the stages, [`eval`] scores label files (ours or another system's) against gold with
+//! the SemEval-2020 Task 11 metrics.
+//!
 //! [`pipeline::Pipeline`] drives the stages for one document; front ends (the CLI, later a server
 //! and Python bindings) feed it documents and hand its output to a writer.
 //!
@@ -17,10 +20,11 @@
 //!
 //! let text = "Who really benefits? Nobody in the capital will say.";
 //! let doc = Document::new("1", text, Metadata::default());
-//! let analysis = Pipeline::new().analyze(doc);
+//! let analysis = Pipeline::new().analyze(doc)?;
 //! let sentences: Vec<&str> =
 //!     analysis.segmentation.sentences.iter().map(|s| s.span.text(text)).collect();
 //! assert_eq!(sentences, ["Who really benefits?", "Nobody in the capital will say."]);
+//! # Ok::<(), unspin::Error>(())
 //! ```
 //!
 //! Every span in the crate is a [`Span`]: char offsets (Unicode code points, as SemEval, brat,
@@ -30,6 +34,7 @@
 pub mod detect;
 pub mod document;
 pub mod error;
+pub mod eval;
 pub mod ingest;
 pub mod offsets;
 pub mod pipeline;

@@ -44,11 +44,14 @@ impl Pipeline {
         self.detectors.iter().map(|d| d.as_ref())
     }
 
-    /// Analyse one document.
-    pub fn analyze(&self, document: Document) -> Analysis {
+    /// Analyse one document. Fails only if a detector fails (a model that cannot run); any text
+    /// gets an analysis.
+    pub fn analyze(&self, document: Document) -> Result<Analysis> {
         let segmentation = segment::segment(&document.text);
-        let mut spans: Vec<_> =
-            self.detectors.iter().flat_map(|d| d.detect(&document, &segmentation)).collect();
+        let mut spans = Vec::new();
+        for detector in &self.detectors {
+            spans.extend(detector.detect(&document, &segmentation)?);
+        }
         // At the default 0 nothing is dropped, not even a span whose confidence is NaN.
         if self.min_confidence > 0.0 {
             spans.retain(|s| s.confidence >= self.min_confidence);
@@ -58,7 +61,7 @@ impl Pipeline {
             (a.span.start, a.span.end, a.technique, &a.detector).cmp(&(b.span.start, b.span.end, b.technique, &b.detector))
         });
         spans.dedup_by(|a, b| a.span == b.span && a.technique == b.technique);
-        Analysis::new(document, segmentation, spans)
+        Ok(Analysis::new(document, segmentation, spans))
     }
 }
 
@@ -78,9 +81,10 @@ mod tests {
             "words"
         }
 
-        fn detect(&self, doc: &Document, segmentation: &Segmentation) -> Vec<TechniqueSpan> {
+        fn detect(&self, doc: &Document, segmentation: &Segmentation) -> Result<Vec<TechniqueSpan>> {
             let index = CharIndex::new(&doc.text);
-            self.0
+            Ok(self
+                .0
                 .iter()
                 .filter_map(|&(word, confidence)| {
                     let at = doc.text.find(word)?;
@@ -94,14 +98,14 @@ mod tests {
                         detector: self.name().to_owned(),
                     })
                 })
-                .collect()
+                .collect())
         }
     }
 
     const TEXT: &str = "A shameful, reckless plan. Critics call it a disaster.";
 
     fn kept(pipeline: &Pipeline) -> Vec<String> {
-        let analysis = pipeline.analyze(Document::new("1", TEXT, Metadata::default()));
+        let analysis = pipeline.analyze(Document::new("1", TEXT, Metadata::default())).unwrap();
         assert_eq!(analysis.stats.spans, analysis.spans.len(), "stats count what was kept");
         analysis.spans.iter().map(|s| s.span.text(TEXT).to_owned()).collect()
     }
@@ -114,7 +118,7 @@ mod tests {
         let half = Pipeline::new().with_detector(words()).with_min_confidence(0.5).unwrap();
         assert_eq!(half.min_confidence(), 0.5);
         assert_eq!(kept(&half), ["reckless", "disaster"], "0.5 itself is kept");
-        let analysis = half.analyze(Document::new("1", TEXT, Metadata::default()));
+        let analysis = half.analyze(Document::new("1", TEXT, Metadata::default())).unwrap();
         assert_eq!(analysis.stats.score, 0.7, "mean of 0.5 and 0.9 over the two sentences");
         let top = Pipeline::new().with_detector(words()).with_min_confidence(1.0).unwrap();
         assert!(kept(&top).is_empty());

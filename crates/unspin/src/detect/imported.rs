@@ -4,7 +4,8 @@
 //! PTC / SemEval-2020 Task 11 TC format, with an optional fifth field, `confidence` (0–1, default
 //! 1), so that a system's scored predictions can be imported and filtered. The detector returns the spans whose article id is the
 //! document's id, so `unspin analyze --import-spans gold.labels DIR --format brat` turns PTC gold
-//! into brat, Label Studio or a highlighted terminal view.
+//! into brat, Label Studio or a highlighted terminal view. (`crate::eval::labels` reads the
+//! four-field format for scoring; this reader adds the confidence field.)
 
 use std::collections::HashMap;
 use std::path::Path;
@@ -92,12 +93,12 @@ impl Detector for ImportedSpans {
     }
 
     /// Spans past the end of the document are dropped: the labels belong to another text.
-    fn detect(&self, doc: &Document, segmentation: &Segmentation) -> Vec<TechniqueSpan> {
+    fn detect(&self, doc: &Document, segmentation: &Segmentation) -> crate::Result<Vec<TechniqueSpan>> {
         let Some(labelled) = self.by_article.get(&doc.id) else {
-            return Vec::new();
+            return Ok(Vec::new());
         };
         let index = CharIndex::new(&doc.text);
-        labelled
+        Ok(labelled
             .iter()
             .filter_map(|l| {
                 let span = index.span_from_chars(l.start..l.end)?;
@@ -110,7 +111,7 @@ impl Detector for ImportedSpans {
                     detector: self.name().to_owned(),
                 })
             })
-            .collect()
+            .collect())
     }
 }
 

@@ -4,12 +4,15 @@
 //! pipeline runs every detector it was built with and merges their spans in document order. The
 //! technique inventory is the 14 classes of SemEval-2020 Task 11 ([`Technique`]).
 //!
-//! Detectors so far:
+//! Detectors:
+//! - [`neural::NeuralDetector`]: the fine-tuned encoder that ships with unspin (the default);
 //! - [`imported::ImportedSpans`]: spans read from SemEval-format label files (gold annotations or
 //!   another system's predictions), so they can be viewed and converted to every output format.
 
 pub mod imported;
+pub mod neural;
 mod technique;
+pub mod wordpiece;
 
 use serde::{Deserialize, Serialize};
 
@@ -41,5 +44,7 @@ pub trait Detector: Send + Sync {
     fn name(&self) -> &str;
 
     /// Spans in `doc`; offsets refer to `doc.text`. Order does not matter: the pipeline sorts.
-    fn detect(&self, doc: &Document, segmentation: &Segmentation) -> Vec<TechniqueSpan>;
+    /// An error means the detector itself failed (a model that cannot run), not bad input: any
+    /// text, however odd, gets spans (possibly none).
+    fn detect(&self, doc: &Document, segmentation: &Segmentation) -> crate::Result<Vec<TechniqueSpan>>;
 }

@@ -1,0 +1,65 @@
+//! `config.json` of a model folder: labels, window sizes and the thresholds tuned on validation.
+
+use std::path::Path;
+
+use serde::Deserialize;
+
+use crate::detect::Technique;
+use crate::error::{Error, Result};
+
+/// What `training/export.py` writes beside the weights.
+#[derive(Debug, Clone, Deserialize)]
+pub struct ModelConfig {
+    pub name: String,
+    /// Technique of each span-head output and of token channels 1.. (channel 0 is "any").
+    pub labels: Vec<String>,
+    /// Window length in tokens, [CLS] and [SEP] included.
+    pub max_len: usize,
+    /// Distance between the starts of consecutive windows; less than `max_len - 2`, so they overlap.
+    pub stride: usize,
+    /// Characters trimmed from both ends of a detected span.
+    pub trim: String,
+    pub thresholds: Thresholds,
+    /// Names of the sentence heads' outputs (e.g. `checkworthy`, `subjective`); empty if none.
+    #[serde(default)]
+    pub sentence_heads: Vec<String>,
+    #[serde(default)]
+    pub quantization: String,
+}
+
+#[derive(Debug, Clone, Deserialize)]
+pub struct Thresholds {
+    /// A token is inside a technique span when its "any" probability reaches this.
+    pub any: f32,
+    /// A span also gets the span head's second label when that label's probability reaches this.
+    pub second: f32,
+    /// Per technique: runs of that technique's own token channel above the threshold are spans
+    /// too (`null`: the channel is not used on its own).
+    pub technique: Vec<Option<f32>>,
+}
+
+impl ModelConfig {
+    pub fn read(path: &Path) -> Result<Self> {
+        let bad = |message: String| Error::Model { path: path.to_owned(), message };
+        let raw = std::fs::read_to_string(path).map_err(|e| bad(e.to_string()))?;
+        let cfg: ModelConfig = serde_json::from_str(&raw).map_err(|e| bad(e.to_string()))?;
+        cfg.techniques().map_err(|e| bad(e.to_string()))?;
+        if cfg.max_len < 8 || cfg.stride == 0 || cfg.stride > cfg.max_len - 2 {
+            return Err(bad(format!("window sizes max_len {} / stride {} are not usable", cfg.max_len, cfg.stride)));
+        }
+        if cfg.thresholds.technique.len() != cfg.labels.len() {
+            return Err(bad("one per-technique threshold (or null) is needed for each label".into()));
+        }
+        Ok(cfg)
+    }
+
+    /// The labels as techniques, in output order.
+    pub fn techniques(&self) -> Result<Vec<Technique>, crate::detect::UnknownTechnique> {
+        self.labels.iter().map(|l| l.parse()).collect()
+    }
+
+    /// Content tokens per window (without [CLS] and [SEP]).
+    pub fn content(&self) -> usize {
+        self.max_len - 2
+    }
+}

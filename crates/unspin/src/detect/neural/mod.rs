@@ -1,0 +1,390 @@
+//! The neural technique detector: a fine-tuned MiniLM encoder with a token head and a span head.
+//!
+//! One article flows through it like this:
+//! 1. WordPiece tokens with byte offsets ([`crate::detect::wordpiece`]);
+//! 2. blocks of at most [`BLOCK_TOKENS`] tokens, cut at sentence starts, so memory stays bounded
+//!    on any input;
+//! 3. in each block, windows of `max_len` tokens every `stride` tokens, batched to the encoder
+//!    ([`engine`]); token probabilities are averaged where windows overlap;
+//! 4. runs of tokens whose "inside a technique" probability reaches the tuned threshold, widened
+//!    to whole words, become spans; the span head names each one's technique from the hidden
+//!    states of the window that holds it most centrally ([`decode`], [`span_head`]); techniques
+//!    whose own token channel was reliable on validation add their runs too.
+//!
+//! The model folder (`models/unspin-ptc-minilm/`) holds `model.onnx`, `model.safetensors`,
+//! `config.json` and `vocab.txt`; `training/` makes it.
+
+pub mod config;
+pub mod decode;
+pub mod engine;
+pub mod span_head;
+
+use std::ops::Range;
+use std::path::{Path, PathBuf};
+
+use crate::detect::wordpiece::{WordPiece, WordPieceToken};
+use crate::detect::{Detector, Technique, TechniqueSpan};
+use crate::error::{Error, Result};
+use crate::offsets::CharIndex;
+use crate::segment::Segmentation;
+use crate::Document;
+
+pub use config::ModelConfig;
+pub use engine::{EngineOptions, LIBRARY};
+
+use engine::Engine;
+use span_head::{sigmoid, Heads};
+
+/// Largest number of tokens read as one unit; longer texts are cut at sentence starts.
+pub const BLOCK_TOKENS: usize = 16_384;
+
+/// Folder name of the shipped model under `models/`.
+pub const DEFAULT_MODEL: &str = "unspin-ptc-minilm";
+
+/// The detector's name in every span it produces.
+pub const NAME: &str = "neural";
+
+/// How to load a model.
+#[derive(Debug, Clone)]
+pub struct ModelOptions {
+    /// Model folder; see [`default_model_dir`].
+    pub dir: PathBuf,
+    pub engine: EngineOptions,
+    /// Windows per encoder call (longest first, so padding stays small).
+    pub batch: usize,
+}
+
+impl ModelOptions {
+    pub fn new(dir: impl Into<PathBuf>) -> Self {
+        ModelOptions { dir: dir.into(), engine: EngineOptions::default(), batch: 8 }
+    }
+}
+
+/// Where the shipped model is looked for: `UNSPIN_MODEL`; `models/unspin-ptc-minilm` beside the
+/// executable or one or two folders up (an installed tree); the source tree's `models/`.
+pub fn default_model_dir() -> PathBuf {
+    if let Some(v) = std::env::var_os("UNSPIN_MODEL").filter(|v| !v.is_empty()) {
+        return PathBuf::from(v);
+    }
+    let rel = Path::new("models").join(DEFAULT_MODEL);
+    if let Some(exe_dir) = std::env::current_exe().ok().and_then(|e| e.parent().map(Path::to_owned)) {
+        for up in ["", "..", "../..", "../../.."] {
+            let candidate = exe_dir.join(up).join(&rel);
+            if candidate.join("config.json").is_file() {
+                return candidate;
+            }
+        }
+    }
+    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(rel)
+}
+
+pub struct NeuralDetector {
+    config: ModelConfig,
+    techniques: Vec<Technique>,
+    tokenizer: WordPiece,
+    engine: Engine,
+    heads: Heads,
+    hidden: usize,
+    batch: usize,
+}
+
+/// Encoder outputs for one block of tokens.
+struct Reading {
+    /// `[n, channels]` averaged probabilities.
+    probs: Vec<f32>,
+    channels: usize,
+    starts: Vec<usize>,
+    /// Per window: `[len + 2, hidden]` states, [CLS] first.
+    hidden: Vec<Vec<f32>>,
+    n: usize,
+}
+
+/// A span before it is placed in the document.
+struct Found {
+    bytes: (usize, usize),
+    label: usize,
+    confidence: f32,
+}
+
+impl NeuralDetector {
+    pub fn load(options: &ModelOptions) -> Result<NeuralDetector> {
+        let dir = &options.dir;
+        if !dir.join("config.json").is_file() {
+            return Err(Error::Model {
+                path: dir.clone(),
+                message: "no model here (config.json is missing); set UNSPIN_MODEL or --model to the model folder".into(),
+            });
+        }
+        let config = ModelConfig::read(&dir.join("config.json"))?;
+        let techniques = config
+            .techniques()
+            .map_err(|e| Error::Model { path: dir.join("config.json"), message: e.to_string() })?;
+        let tokenizer = WordPiece::from_vocab_file(&dir.join("vocab.txt"))?;
+        let engine = Engine::load(&dir.join("model.onnx"), &options.engine)?;
+        // The encoder's width, from the span head (3 × hidden + features inputs).
+        let hidden = 384;
+        let heads = Heads::read(&dir.join("model.safetensors"), hidden, 2, techniques.len())?;
+        Ok(NeuralDetector { config, techniques, tokenizer, engine, heads, hidden, batch: options.batch.max(1) })
+    }
+
+    pub fn config(&self) -> &ModelConfig {
+        &self.config
+    }
+
+    /// Token ids and whether each continues the previous token's word.
+    fn tokens(&self, text: &str) -> (Vec<WordPieceToken>, Vec<bool>) {
+        let tokens = self.tokenizer.tokenize(text);
+        let cont = tokens.iter().map(|t| self.tokenizer.is_continuation(t.id)).collect();
+        (tokens, cont)
+    }
+
+    /// Blocks of token indices, cut at sentence starts (byte offsets `sentence_starts`, sorted).
+    fn blocks(tokens: &[WordPieceToken], sentence_starts: &[usize]) -> Vec<Range<usize>> {
+        let n = tokens.len();
+        let mut out = Vec::new();
+        let mut b0 = 0;
+        while n - b0 > BLOCK_TOKENS {
+            let limit = b0 + BLOCK_TOKENS;
+            // The last token that starts a sentence within the limit (but not the block's first).
+            let cut = (b0 + 1..=limit)
+                .rev()
+                .find(|&k| sentence_starts.binary_search(&tokens[k].start).is_ok())
+                .unwrap_or(limit);
+            out.push(b0..cut);
+            b0 = cut;
+        }
+        out.push(b0..n);
+        out
+    }
+
+    /// Runs the encoder over `ids` (one block) in overlapping windows.
+    fn read(&self, ids: &[u32]) -> Result<Reading> {
+        let n = ids.len();
+        let content = self.config.content();
+        let starts = decode::window_starts(n, content, self.config.stride);
+        let special = self.tokenizer.special_ids();
+        let mut sums = vec![0f64; 0];
+        let mut counts = vec![0u32; n];
+        let mut channels = 0;
+        let mut hidden: Vec<Vec<f32>> = vec![Vec::new(); starts.len()];
+        // Longest windows first: batches of equal length, little padding.
+        let mut order: Vec<usize> = (0..starts.len()).collect();
+        let len_of = |w: usize| (starts[w] + content).min(n) - starts[w];
+        order.sort_by_key(|&w| (std::cmp::Reverse(len_of(w)), w));
+        for chunk in order.chunks(self.batch) {
+            let t = len_of(chunk[0]) + 2;
+            let mut input = vec![i64::from(special.pad); chunk.len() * t];
+            let mut mask = vec![0i64; chunk.len() * t];
+            for (b, &w) in chunk.iter().enumerate() {
+                let l = len_of(w);
+                let row = &mut input[b * t..(b + 1) * t];
+                row[0] = i64::from(special.cls);
+                for (slot, &id) in row[1..=l].iter_mut().zip(&ids[starts[w]..starts[w] + l]) {
+                    *slot = i64::from(id);
+                }
+                row[l + 1] = i64::from(special.sep);
+                mask[b * t..b * t + l + 2].iter_mut().for_each(|m| *m = 1);
+            }
+            let out = self.engine.forward(input, mask, chunk.len(), t)?;
+            if out.hidden_size != self.hidden {
+                return Err(Error::Runtime(format!(
+                    "the encoder gives {} hidden values per token, the heads expect {}",
+                    out.hidden_size, self.hidden
+                )));
+            }
+            if channels == 0 {
+                channels = out.channels;
+                sums = vec![0f64; n * channels];
+            }
+            for (b, &w) in chunk.iter().enumerate() {
+                let l = len_of(w);
+                let ws = starts[w];
+                for k in 0..l {
+                    let logits = &out.token_logits[(b * t + 1 + k) * channels..(b * t + 2 + k) * channels];
+                    for (c, &x) in logits.iter().enumerate() {
+                        sums[(ws + k) * channels + c] += f64::from(sigmoid(x));
+                    }
+                    counts[ws + k] += 1;
+                }
+                hidden[w] = out.hidden[b * t * self.hidden..(b * t + l + 2) * self.hidden].to_vec();
+            }
+        }
+        let probs = sums
+            .chunks_exact(channels.max(1))
+            .zip(&counts)
+            .flat_map(|(row, &c)| row.iter().map(move |&s| (s / f64::from(c.max(1))) as f32))
+            .collect();
+        Ok(Reading { probs, channels, starts, hidden, n })
+    }
+
+    /// Span-head probabilities for block tokens `i..j`.
+    fn classify_run(&self, r: &Reading, text: &str, lower: &str, tokens: &[WordPieceToken], i: usize, j: usize) -> Vec<f32> {
+        let content = self.config.content();
+        let w = decode::best_window(&r.starts, r.n, content, i, j);
+        let ws = r.starts[w];
+        let we = (ws + content).min(r.n);
+        let (ci, cj) = (i.max(ws), j.min(we));
+        let piece = decode::trim_span(text, tokens[i].start, tokens[j - 1].end, &self.config.trim)
+            .map_or("", |(s, e)| &text[s..e]);
+        let features = decode::span_features(cj - ci, decode::repeats(lower, piece));
+        let h = self.hidden;
+        let states = &r.hidden[w][(ci - ws + 1) * h..(cj - ws + 1) * h];
+        self.heads.classify_span(states, h, &features)
+    }
+
+    /// Mean of channel `c` over block tokens `i..j`.
+    fn mean(r: &Reading, c: usize, i: usize, j: usize) -> f32 {
+        let s: f64 = (i..j).map(|k| f64::from(r.probs[k * r.channels + c])).sum();
+        (s / (j - i) as f64) as f32
+    }
+
+    /// Spans of one block (`tokens` and `cont` are the block's).
+    fn decode_block(&self, r: &Reading, text: &str, lower: &str, tokens: &[WordPieceToken], cont: &[bool]) -> Vec<Found> {
+        let thr = &self.config.thresholds;
+        let mut out = Vec::new();
+        let channel = |c: usize, th: f32| -> Vec<bool> { (0..r.n).map(|k| r.probs[k * r.channels + c] >= th).collect() };
+        for (i, j) in decode::runs(&channel(0, thr.any), cont) {
+            let Some(bytes) = decode::trim_span(text, tokens[i].start, tokens[j - 1].end, &self.config.trim) else {
+                continue;
+            };
+            let dist = self.classify_run(r, text, lower, tokens, i, j);
+            let mut order: Vec<usize> = (0..dist.len()).collect();
+            order.sort_by(|&a, &b| dist[b].total_cmp(&dist[a]).then(a.cmp(&b)));
+            let any = Self::mean(r, 0, i, j);
+            out.push(Found { bytes, label: order[0], confidence: any * dist[order[0]] });
+            if order.len() > 1 && dist[order[1]] >= thr.second {
+                out.push(Found { bytes, label: order[1], confidence: any * dist[order[1]] });
+            }
+        }
+        for (t, th) in thr.technique.iter().enumerate() {
+            let Some(th) = *th else { continue };
+            if 1 + t >= r.channels {
+                break;
+            }
+            let mut same: Vec<(usize, usize)> = out.iter().filter(|f| f.label == t).map(|f| f.bytes).collect();
+            for (i, j) in decode::runs(&channel(1 + t, th), cont) {
+                let Some(bytes) = decode::trim_span(text, tokens[i].start, tokens[j - 1].end, &self.config.trim) else {
+                    continue;
+                };
+                if same.iter().any(|&(s, e)| s < bytes.1 && bytes.0 < e) {
+                    continue;
+                }
+                out.push(Found { bytes, label: t, confidence: Self::mean(r, 1 + t, i, j) });
+                same.push(bytes);
+            }
+        }
+        out
+    }
+
+    /// Technique spans in `text` as byte ranges with technique and confidence, in no set order.
+    /// `sentence_starts`: byte offsets where sentences start (blocks are cut there).
+    pub fn find(&self, text: &str, sentence_starts: &[usize]) -> Result<Vec<(Range<usize>, Technique, f32)>> {
+        let (tokens, cont) = self.tokens(text);
+        if tokens.is_empty() {
+            return Ok(Vec::new());
+        }
+        let lower = text.to_lowercase();
+        let mut found = Vec::new();
+        for block in Self::blocks(&tokens, sentence_starts) {
+            let ids: Vec<u32> = tokens[block.clone()].iter().map(|t| t.id).collect();
+            let reading = self.read(&ids)?;
+            let spans = self.decode_block(&reading, text, &lower, &tokens[block.clone()], &cont[block.clone()]);
+            found.extend(spans.into_iter().map(|f| (f.bytes.0..f.bytes.1, self.techniques[f.label], f.confidence)));
+        }
+        Ok(found)
+    }
+
+    /// For each byte range of `text` (a span given by someone else), the techniques ranked by the
+    /// span head's probability, best first. Ranges with no token get an empty list.
+    pub fn classify(&self, text: &str, ranges: &[Range<usize>]) -> Result<Vec<Vec<(Technique, f32)>>> {
+        let (tokens, _) = self.tokens(text);
+        let lower = text.to_lowercase();
+        let starts: Vec<usize> = Vec::new();
+        let blocks = Self::blocks(&tokens, &starts);
+        let mut readings: Vec<Option<Reading>> = blocks.iter().map(|_| None).collect();
+        let mut out = Vec::with_capacity(ranges.len());
+        for range in ranges {
+            // Tokens overlapping the range.
+            let i = tokens.partition_point(|t| t.end <= range.start);
+            let j = tokens.partition_point(|t| t.start < range.end);
+            if i >= j {
+                out.push(Vec::new());
+                continue;
+            }
+            let b = blocks.iter().position(|bl| bl.contains(&i)).unwrap_or(0);
+            let block = blocks[b].clone();
+            if readings[b].is_none() {
+                let ids: Vec<u32> = tokens[block.clone()].iter().map(|t| t.id).collect();
+                readings[b] = Some(self.read(&ids)?);
+            }
+            let Some(r) = readings[b].as_ref() else { continue };
+            let (bi, bj) = (i - block.start, j.min(block.end) - block.start);
+            let dist = self.classify_run(r, text, &lower, &tokens[block.clone()], bi, bj);
+            let mut ranked: Vec<(Technique, f32)> = self.techniques.iter().copied().zip(dist).collect();
+            ranked.sort_by(|a, b| b.1.total_cmp(&a.1));
+            out.push(ranked);
+        }
+        Ok(out)
+    }
+}
+
+impl Detector for NeuralDetector {
+    fn name(&self) -> &str {
+        NAME
+    }
+
+    fn detect(&self, doc: &Document, segmentation: &Segmentation) -> Result<Vec<TechniqueSpan>> {
+        let starts: Vec<usize> = segmentation.sentences.iter().map(|s| s.span.byte_start).collect();
+        let mut found = self.find(&doc.text, &starts)?;
+        found.sort_by(|a, b| (a.0.start, a.0.end, a.1).cmp(&(b.0.start, b.0.end, b.1)));
+        let index = CharIndex::new(&doc.text);
+        let mut cursor = index.cursor();
+        Ok(found
+            .into_iter()
+            .filter_map(|(bytes, technique, confidence)| {
+                let span = cursor.span_from_bytes(bytes.clone())?;
+                Some(TechniqueSpan {
+                    technique,
+                    span,
+                    text: doc.text[bytes].to_owned(),
+                    confidence: (confidence * 1e4).round() / 1e4,
+                    sentence: segmentation.sentence_at(span.start),
+                    detector: NAME.to_owned(),
+                })
+            })
+            .collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tok(start: usize, end: usize) -> WordPieceToken {
+        WordPieceToken { id: 1, start, end }
+    }
+
+    #[test]
+    fn short_texts_are_one_block() {
+        let tokens: Vec<_> = (0..10).map(|k| tok(k * 2, k * 2 + 1)).collect();
+        assert_eq!(NeuralDetector::blocks(&tokens, &[0, 8]), [0..10]);
+        assert_eq!(NeuralDetector::blocks(&[], &[]), [0..0]);
+    }
+
+    #[test]
+    fn long_texts_are_cut_at_sentence_starts() {
+        let n = BLOCK_TOKENS * 2 + 100;
+        let tokens: Vec<_> = (0..n).map(|k| tok(k * 2, k * 2 + 1)).collect();
+        // a sentence starts every 1000 tokens
+        let starts: Vec<usize> = (0..n).step_by(1000).map(|k| k * 2).collect();
+        let blocks = NeuralDetector::blocks(&tokens, &starts);
+        assert_eq!(blocks[0], 0..16_000);
+        assert_eq!(blocks[1], 16_000..32_000);
+        assert_eq!(blocks.last().unwrap().end, n);
+        assert!(blocks.iter().all(|b| b.len() <= BLOCK_TOKENS));
+        // no sentence starts at all: cut at the limit
+        let blocks = NeuralDetector::blocks(&tokens, &[]);
+        assert_eq!(blocks[0], 0..BLOCK_TOKENS);
+        assert!(blocks.iter().all(|b| b.len() <= BLOCK_TOKENS));
+    }
+}

@@ -1,0 +1,231 @@
+"""PTC data: articles, gold spans, tokenization, windows, and the SemEval-2020 Task 11 measures.
+
+Everything that must agree with the Rust inference (token windows, decoding, span features) lives
+here so that `train.py` (tuning) and `export.py` (checks) use one definition. The Rust side is
+`crates/unspin/src/detect/neural/decode.rs`; keep the two in step.
+"""
+
+from __future__ import annotations
+
+import math
+import zlib
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+
+# Alphabetical, exactly as in techniques.txt; the index is the label id (token channel 1 + id).
+TECHNIQUES = [
+    "Appeal_to_Authority",
+    "Appeal_to_fear-prejudice",
+    "Bandwagon,Reductio_ad_hitlerum",
+    "Black-and-White_Fallacy",
+    "Causal_Oversimplification",
+    "Doubt",
+    "Exaggeration,Minimisation",
+    "Flag-Waving",
+    "Loaded_Language",
+    "Name_Calling,Labeling",
+    "Repetition",
+    "Slogans",
+    "Thought-terminating_Cliches",
+    "Whataboutism,Straw_Men,Red_Herring",
+]
+N_TECH = len(TECHNIQUES)
+N_CHANNELS = 1 + N_TECH  # channel 0: "inside any technique span"
+MAX_LEN = 256  # incl. [CLS] and [SEP]
+CONTENT = MAX_LEN - 2
+STRIDE = 192  # inference: windows overlap by CONTENT - STRIDE tokens
+TRIM = " \n\t.,:;"
+
+
+@dataclass
+class Article:
+    id: str
+    text: str
+    spans: list[tuple[int, int, int]] = field(default_factory=list)  # (start, end, tech) chars
+    ids: np.ndarray | None = None  # token ids, no specials
+    offsets: np.ndarray | None = None  # [n, 2] char offsets
+    cont: np.ndarray | None = None  # bool: token is a "##" continuation piece
+
+
+def split_of(article_id: str) -> str:
+    """Fixed validation split: one article in five, by a hash of its id."""
+    return "val" if zlib.crc32(article_id.encode()) % 5 == 0 else "train"
+
+
+def load_articles(data: Path) -> list[Article]:
+    """Reads `train-articles/` and the combined FLC/TC labels file of a PTC folder."""
+    arts = {}
+    for p in sorted((data / "train-articles").glob("article*.txt")):
+        aid = p.stem[len("article"):]
+        arts[aid] = Article(aid, p.read_text(encoding="utf-8"))
+    labels = data / "train-task-flc-tc.labels"
+    for line in labels.read_text(encoding="utf-8").splitlines():
+        if not line.strip():
+            continue
+        aid, tech, start, end = line.split("\t")
+        arts[aid].spans.append((int(start), int(end), TECHNIQUES.index(tech)))
+    return list(arts.values())
+
+
+def load_tokenizer(base: Path):
+    from tokenizers import Tokenizer
+
+    tok = Tokenizer.from_file(str(base / "tokenizer.json"))
+    tok.no_padding()
+    tok.no_truncation()
+    return tok
+
+
+def tokenize(tok, arts: list[Article]) -> None:
+    vocab = tok.get_vocab()
+    cont_ids = np.zeros(max(vocab.values()) + 1, dtype=bool)
+    for piece, i in vocab.items():
+        cont_ids[i] = piece.startswith("##")
+    for a in arts:
+        enc = tok.encode(a.text, add_special_tokens=False)
+        a.ids = np.asarray(enc.ids, dtype=np.int64)
+        a.offsets = np.asarray(enc.offsets, dtype=np.int64).reshape(-1, 2)
+        a.cont = cont_ids[a.ids] if len(a.ids) else np.zeros(0, dtype=bool)
+
+
+def token_targets(a: Article) -> np.ndarray:
+    """[n, 15] 0/1: token overlaps a gold span (channel 0) / a span of technique t (1 + t)."""
+    y = np.zeros((len(a.ids), N_CHANNELS), dtype=np.float32)
+    for s, e, t in a.spans:
+        inside = (a.offsets[:, 0] < e) & (a.offsets[:, 1] > s)
+        y[inside, 0] = 1
+        y[inside, 1 + t] = 1
+    return y
+
+
+def token_range(a: Article, s: int, e: int) -> tuple[int, int] | None:
+    """Token indices [i, j) that overlap chars [s, e)."""
+    inside = np.nonzero((a.offsets[:, 0] < e) & (a.offsets[:, 1] > s))[0]
+    if len(inside) == 0:
+        return None
+    return int(inside[0]), int(inside[-1]) + 1
+
+
+def inference_windows(n: int) -> list[int]:
+    """Start token of each window; every token is read, consecutive windows overlap."""
+    starts = [0]
+    while starts[-1] + CONTENT < n:
+        starts.append(starts[-1] + STRIDE)
+    return starts
+
+
+def repeats(text_lower: str, piece: str) -> int:
+    """How many more times the span's text occurs in the article (case-insensitive)."""
+    p = piece.strip().lower()
+    if not p:
+        return 0
+    return max(text_lower.count(p) - 1, 0)
+
+
+def span_features(n_tokens: int, reps: int) -> list[float]:
+    return [math.log1p(n_tokens), math.log1p(reps)]
+
+
+def best_window(starts: list[int], n: int, i: int, j: int) -> int:
+    """Index of the window that holds tokens [i, j) furthest from its edges (else most of them)."""
+    best, best_key = 0, None
+    for w, ws in enumerate(starts):
+        we = min(ws + CONTENT, n)
+        inside = min(j, we) - max(i, ws)
+        if inside <= 0:
+            continue
+        margin = min(i - ws, we - j) if (ws <= i and j <= we) else -1
+        key = (1 if margin >= 0 else 0, margin if margin >= 0 else inside)
+        if best_key is None or key > best_key:
+            best, best_key = w, key
+    return best
+
+
+def char_span(a: Article, i: int, j: int) -> tuple[int, int] | None:
+    """Chars of tokens [i, j), trimmed of surrounding spaces and light punctuation."""
+    s, e = int(a.offsets[i, 0]), int(a.offsets[j - 1, 1])
+    while s < e and a.text[s] in TRIM:
+        s += 1
+    while e > s and a.text[e - 1] in TRIM:
+        e -= 1
+    return (s, e) if s < e else None
+
+
+def runs(mask: np.ndarray, cont: np.ndarray) -> list[tuple[int, int]]:
+    """Maximal runs of True, widened so they start and end on whole words."""
+    out = []
+    n = len(mask)
+    i = 0
+    while i < n:
+        if not mask[i]:
+            i += 1
+            continue
+        j = i
+        while j < n and mask[j]:
+            j += 1
+        s, e = i, j
+        while s > 0 and cont[s]:
+            s -= 1
+        while e < n and cont[e]:
+            e += 1
+        if out and s <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+        i = j
+    return out
+
+
+# ---------------------------------------------------------------------------------------------
+# SemEval-2020 Task 11 measures (same definitions as the organizers' scorers and `unspin eval`).
+
+
+def _merge(spans):
+    spans = sorted(spans)
+    out = []
+    for s, e in spans:
+        if out and s <= out[-1][1]:
+            out[-1] = (out[-1][0], max(out[-1][1], e))
+        else:
+            out.append((s, e))
+    return out
+
+
+def span_prf(gold: dict, pred: dict, labelled: bool) -> tuple[float, float, float]:
+    """SI (labelled=False) or FLC (labelled=True) partial-overlap P/R/F1.
+
+    gold/pred: article id -> list of (start, end, tech). Spans are merged per article (and per
+    technique for FLC) as the SI scorer does.
+    """
+    p_num = r_num = 0.0
+    n_pred = n_gold = 0
+    for aid in set(gold) | set(pred):
+        keys = {t for _, _, t in gold.get(aid, [])} | {t for _, _, t in pred.get(aid, [])} if labelled else {None}
+        for k in keys:
+            g = _merge([(s, e) for s, e, t in gold.get(aid, []) if not labelled or t == k])
+            p = _merge([(s, e) for s, e, t in pred.get(aid, []) if not labelled or t == k])
+            n_gold += len(g)
+            n_pred += len(p)
+            for ps, pe in p:
+                for gs, ge in g:
+                    inter = min(pe, ge) - max(ps, gs)
+                    if inter > 0:
+                        p_num += inter / (pe - ps)
+                        r_num += inter / (ge - gs)
+    prec = p_num / n_pred if n_pred else 0.0
+    rec = r_num / n_gold if n_gold else 0.0
+    f1 = 2 * prec * rec / (prec + rec) if prec + rec else 0.0
+    return prec, rec, f1
+
+
+def tc_micro_f1(gold_labels: list[set], pred: list[int]) -> float:
+    """Share of template spans whose predicted technique is one of the gold ones.
+
+    With one prediction per template line this equals the scorer's micro-F1 (P = R) once repeated
+    spans are matched to their best gold label, which a set of gold labels per line models.
+    """
+    if not pred:
+        return 0.0
+    return sum(1 for g, p in zip(gold_labels, pred) if p in g) / len(pred)
