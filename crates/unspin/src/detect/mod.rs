@@ -10,6 +10,7 @@
 
 pub mod imported;
 mod technique;
+pub mod wordpiece;
 
 use serde::{Deserialize, Serialize};
 
