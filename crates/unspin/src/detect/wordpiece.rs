@@ -20,10 +20,12 @@
 //! the start of its first char's origin to the end of its last's: "é" tokenized as `e` covers both
 //! bytes of "é", and the three jamo pieces of "한" each cover all of "한".
 //!
-//! The General Category tests (control, Mn, punctuation) use the `unicode_categories` crate because
-//! HF tokenizers uses that crate: its tables are from Unicode 9, and a newer table would drop or
-//! split characters that the reference keeps (U+0D00, Mn since Unicode 10, survives in HF). The
-//! CJK ranges copy HF's too, including its gap at U+2B820..U+2B91F.
+//! Unicode data comes from the two crates HF tokenizers itself uses, `unicode_categories` (General
+//! Category: control, Mn, punctuation) and `unicode-normalization-alignments` (NFD, combining
+//! classes). Both hold Unicode 9 tables; newer ones would treat chars assigned since then
+//! differently from the reference (U+0D00, Mn since Unicode 10, survives in HF; U+089A, a mark
+//! since Unicode 14, does not reorder there). The CJK ranges copy HF's too, including its gap at
+//! U+2B820..U+2B91F.
 //!
 //! Work is linear in the text: each char is normalized once, only the first 100 chars of a word
 //! are kept, and a vocabulary lookup never tries a piece longer than the longest entry.
@@ -33,7 +35,7 @@ use std::hash::{BuildHasherDefault, Hasher};
 use std::path::Path;
 
 use unicode_categories::UnicodeCategories;
-use unicode_normalization::char::{canonical_combining_class, decompose_canonical};
+use unicode_normalization_alignments::char::{canonical_combining_class, decompose_canonical};
 
 use crate::error::{Error, Origin, Result};
 
@@ -208,6 +210,8 @@ struct NormChar {
 struct Mark {
     class: u8,
     c: char,
+    /// Whether it is the first char of its original char's decomposition.
+    first: bool,
     start: usize,
     end: usize,
 }
@@ -226,6 +230,10 @@ struct Run<'v> {
     /// run by class, and a dropped control char does not end it, because HF drops control chars
     /// before it decomposes.
     marks: Vec<Mark>,
+    /// Scratch for `flush_marks`: the original ranges of a run, in text order.
+    slots: Vec<(usize, usize)>,
+    /// The original range of the last starter the decomposition emitted.
+    last: (usize, usize),
 }
 
 impl<'v> Run<'v> {
@@ -238,6 +246,8 @@ impl<'v> Run<'v> {
             word_start: 0,
             word_end: 0,
             marks: Vec::new(),
+            slots: Vec::new(),
+            last: (0, 0),
         }
     }
 
@@ -255,11 +265,11 @@ impl<'v> Run<'v> {
             } else if is_chinese(c) {
                 self.flush_marks(out);
                 self.end_word(out);
-                decompose_canonical(c, |d| self.decomposed(d, start, end, out));
+                self.decompose(c, start, end, out);
                 self.flush_marks(out);
                 self.end_word(out);
             } else {
-                decompose_canonical(c, |d| self.decomposed(d, start, end, out));
+                self.decompose(c, start, end, out);
             }
         }
     }
@@ -281,36 +291,59 @@ impl<'v> Run<'v> {
             '\0'..='\x1f' | '\x7f' => {}
             _ => {
                 self.flush_marks(out);
+                self.last = (start, end);
                 self.normalized(c.to_ascii_lowercase(), start, end, out);
             }
         }
     }
 
-    fn decomposed(&mut self, d: char, start: usize, end: usize, out: &mut Vec<WordPieceToken>) {
-        let class = canonical_combining_class(d);
-        if class == 0 {
-            self.flush_marks(out);
-            self.starter(d, start, end, out);
-        } else {
-            self.marks.push(Mark { class, c: d, start, end });
-        }
+    /// NFD of one original char: starters go straight on, non-starters wait for their run's end.
+    fn decompose(&mut self, c: char, start: usize, end: usize, out: &mut Vec<WordPieceToken>) {
+        let mut first = true;
+        decompose_canonical(c, |d| {
+            let class = canonical_combining_class(d);
+            if class == 0 {
+                self.flush_marks(out);
+                self.last = (start, end);
+                self.nfd_char(d, start, end, out);
+            } else {
+                self.marks.push(Mark { class, c: d, first, start, end });
+            }
+            first = false;
+        });
     }
 
+    /// Puts a run of non-starters in canonical order and passes it on.
+    ///
+    /// The chars move but, as in HF (unicode-normalization-alignments, then
+    /// `NormalizedString::transform`), the original ranges do not: the k-th char of the sorted
+    /// run that begins a decomposition takes the k-th such range in text order, and a char that
+    /// continues a decomposition takes the range of the one before it. So ranges stay in text
+    /// order even when chars are reordered.
     fn flush_marks(&mut self, out: &mut Vec<WordPieceToken>) {
         if self.marks.is_empty() {
             return;
         }
         let mut marks = std::mem::take(&mut self.marks);
+        let mut slots = std::mem::take(&mut self.slots);
+        slots.clear();
+        slots.extend(marks.iter().filter(|m| m.first).map(|m| (m.start, m.end)));
         marks.sort_by_key(|m| m.class); // stable, as canonical ordering requires
+        let mut next_slot = slots.iter();
+        let mut range = self.last;
         for m in &marks {
-            self.starter(m.c, m.start, m.end, out);
+            if m.first {
+                range = next_slot.next().copied().unwrap_or(range);
+            }
+            self.nfd_char(m.c, range.0, range.1, out);
         }
         marks.clear();
         self.marks = marks;
+        self.slots = slots;
     }
 
     /// A char of the NFD text, in order: strip accents, then lowercase.
-    fn starter(&mut self, d: char, start: usize, end: usize, out: &mut Vec<WordPieceToken>) {
+    fn nfd_char(&mut self, d: char, start: usize, end: usize, out: &mut Vec<WordPieceToken>) {
         // No char below U+0300 is a nonspacing mark.
         if d >= '\u{300}' && d.is_mark_nonspacing() {
             return;
@@ -318,6 +351,7 @@ impl<'v> Run<'v> {
         if d.is_ascii() {
             self.normalized(d.to_ascii_lowercase(), start, end, out);
         } else {
+            // Every char of a multi-char lowercase keeps the original range (HF: change 1).
             for l in d.to_lowercase() {
                 self.normalized(l, start, end, out);
             }
@@ -401,7 +435,7 @@ impl<'v> Run<'v> {
                 return false;
             };
             let start = self.chars[i].start;
-            // Canonical reordering can, in theory, put a later char first; never invert a range.
+            // Ranges are in text order (see `flush_marks`); `max` only guards the invariant.
             let end = self.chars[j - 1].end.max(start);
             out.push(WordPieceToken { id, start, end });
             i = j;
