@@ -68,6 +68,11 @@ pub enum Error {
     #[error("{path}:{line}: {message}")]
     Labels { path: PathBuf, line: usize, message: String },
 
+    /// A WordPiece vocabulary (`vocab.txt`) that cannot be used: unreadable, not UTF-8, or missing
+    /// one of the special tokens the model needs.
+    #[error("{origin}: not a usable WordPiece vocabulary: {message}")]
+    Vocab { origin: Origin, message: String },
+
     /// A setting given to the library (by a front end, from its user) is out of range.
     #[error("{0}")]
     Setting(String),
@@ -99,7 +104,8 @@ impl Error {
             | Error::TooLarge { origin, .. }
             | Error::Empty { origin }
             | Error::Malformed { origin, .. }
-            | Error::NoContent { origin } => Some(origin),
+            | Error::NoContent { origin }
+            | Error::Vocab { origin, .. } => Some(origin),
             Error::Labels { .. }
             | Error::NoLabelFiles { .. }
             | Error::Setting(_)
