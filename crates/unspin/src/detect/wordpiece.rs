@@ -104,9 +104,10 @@ impl WordPiece {
         let mut words = PieceMap::default();
         let mut suffixes = PieceMap::default();
         let mut continuation = Vec::new();
-        // Lines split as Python's text mode does (transformers' `load_vocab`, which built the
-        // reference tokenizer.json): "\n" or "\r\n", nothing else trimmed. A repeated entry keeps
-        // its last id, as a Python dict does.
+        // As transformers' `load_vocab` (which built the reference tokenizer.json) reads it: lines
+        // end at "\n" or "\r\n" and nothing else is trimmed; a repeated entry keeps its last id,
+        // as in a Python dict. (Python would also end a line at a lone "\r"; no BERT vocabulary
+        // has one.)
         for (index, entry) in vocab.lines().enumerate() {
             let id = u32::try_from(index).map_err(|_| "more than 2^32 entries".to_string())?;
             match entry.strip_prefix(CONTINUATION) {
