@@ -623,3 +623,96 @@ fn eval_refuses_missing_files_and_bad_lines_with_exit_2() {
     let r = run(unspin().args(["eval", "--task", "ner", "--gold"]).arg(&gold).arg("--pred").arg(&gold));
     assert_eq!(r.code, 2);
 }
+
+// ---- the technique model --------------------------------------------------------------------
+
+#[test]
+fn the_model_runs_by_default_and_its_spans_carry_their_text() {
+    let r = run(unspin().args(["analyze", "--format", "json"]).arg(example()));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    let text = v["text"].as_str().unwrap();
+    let spans = v["spans"].as_array().unwrap();
+    assert!(!spans.is_empty());
+    for s in spans {
+        assert_eq!(s["detector"], "neural");
+        assert_eq!(chars(text, &s["start"], &s["end"]), s["text"].as_str().unwrap());
+        let c = s["confidence"].as_f64().unwrap();
+        assert!((0.0..=1.0).contains(&c));
+    }
+    // --no-model: structure only.
+    let r = run(unspin().args(["analyze", "--format", "json", "--no-model"]).arg(example()));
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    assert!(v["spans"].as_array().unwrap().is_empty());
+}
+
+#[test]
+fn semeval_output_of_a_folder_has_flc_lines_for_every_article() {
+    let dir = tempfile::tempdir().unwrap();
+    let text = std::fs::read_to_string(example()).unwrap();
+    std::fs::write(dir.path().join("article1.txt"), &text).unwrap();
+    std::fs::write(dir.path().join("article2.txt"), format!("A calm title\n\n{}", &text[text.find('\n').unwrap() + 2..])).unwrap();
+    let r = run(unspin().args(["analyze", "--format", "semeval", "--jobs", "2"]).arg(dir.path()));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let mut ids = std::collections::BTreeSet::new();
+    for line in r.stdout.lines() {
+        let f: Vec<&str> = line.split('\t').collect();
+        assert_eq!(f.len(), 4, "{line}");
+        assert!(f[1].parse::<unspin::detect::Technique>().is_ok(), "{line}");
+        let (s, e): (usize, usize) = (f[2].parse().unwrap(), f[3].parse().unwrap());
+        assert!(s < e);
+        ids.insert(f[0].to_owned());
+    }
+    assert_eq!(ids.into_iter().collect::<Vec<_>>(), ["1", "2"]);
+}
+
+#[test]
+fn classify_fills_in_the_template_in_order() {
+    let dir = tempfile::tempdir().unwrap();
+    std::fs::copy(example(), dir.path().join("article9001.txt")).unwrap();
+    let text = std::fs::read_to_string(example()).unwrap();
+    let span = |phrase: &str| {
+        let at = text[..text.find(phrase).unwrap()].chars().count();
+        (at, at + phrase.chars().count())
+    };
+    let (a, b) = span("corrupt bureaucrats");
+    let (c, d) = span("Valdoria first, Valdoria always");
+    let template = format!("9001\t?\t{c}\t{d}\n9001\t?\t{a}\t{b}\n9001\t?\t{a}\t{b}\n");
+    std::fs::write(dir.path().join("template.labels"), &template).unwrap();
+    let r = run(unspin()
+        .args(["classify", "--spans"])
+        .arg(dir.path().join("template.labels"))
+        .arg("--articles")
+        .arg(dir.path()));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let lines: Vec<Vec<&str>> = r.stdout.lines().map(|l| l.split('\t').collect()).collect();
+    assert_eq!(lines.len(), 3);
+    for (line, want) in lines.iter().zip(template.lines()) {
+        let want: Vec<&str> = want.split('\t').collect();
+        assert_eq!((line[0], line[2], line[3]), (want[0], want[2], want[3]), "same span, same order");
+        assert!(line[1].parse::<unspin::detect::Technique>().is_ok());
+    }
+    assert_ne!(lines[1][1], lines[2][1], "a span listed twice gets two different techniques");
+
+    // Offsets outside the article, and a missing article, are errors that say so.
+    std::fs::write(dir.path().join("bad.labels"), "9001\t?\t5\t999999\n").unwrap();
+    let r = run(unspin().args(["classify", "--spans"]).arg(dir.path().join("bad.labels")).arg("--articles").arg(dir.path()));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("outside the article"), "{}", r.stderr);
+    std::fs::write(dir.path().join("missing.labels"), "42\t?\t0\t5\n").unwrap();
+    let r = run(unspin().args(["classify", "--spans"]).arg(dir.path().join("missing.labels")).arg("--articles").arg(dir.path()));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("article42.txt"), "{}", r.stderr);
+}
+
+#[test]
+fn a_missing_runtime_or_model_is_a_clear_error() {
+    let r = run(unspin().args(["analyze", "--onnxruntime", "/no/such/libonnxruntime.so"]).arg(example()));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("ONNX Runtime library /no/such/libonnxruntime.so does not exist"), "{}", r.stderr);
+    let r = run(unspin().args(["analyze", "--model", "/no/such/model"]).arg(example()));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("/no/such/model") && r.stderr.contains("config.json"), "{}", r.stderr);
+    let r = run(unspin().args(["analyze", "--threads", "0"]).arg(example()));
+    assert_eq!(r.code, 2);
+}

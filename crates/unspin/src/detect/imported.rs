@@ -127,7 +127,7 @@ mod tests {
         imported
             .add(Path::new("x.labels"), "42\tLoaded_Language\t16\t32\n42\tName_Calling,Labeling\t39\t45\n7\tDoubt\t0\t4\n42\tSlogans\t40\t99\n")
             .unwrap();
-        let spans = imported.detect(&doc, &Segmentation::default());
+        let spans = imported.detect(&doc, &Segmentation::default()).unwrap();
         let texts: Vec<(&str, Technique)> = spans.iter().map(|s| (s.span.text(&doc.text), s.technique)).collect();
         assert_eq!(texts, [("glorious victory", Technique::LoadedLanguage), ("liars.", Technique::NameCallingLabeling)]);
         assert_eq!(spans[0].text, "glorious victory");
@@ -139,7 +139,7 @@ mod tests {
         let doc = Document::new("42", "They call it a “glorious victory”, the liars.", Metadata::default());
         let mut imported = ImportedSpans::default();
         imported.add(Path::new("x.labels"), "42\tLoaded_Language\t16\t32\t0.25\n42\tName_Calling,Labeling\t39\t44\n").unwrap();
-        let spans = imported.detect(&doc, &Segmentation::default());
+        let spans = imported.detect(&doc, &Segmentation::default()).unwrap();
         let got: Vec<(&str, f32)> = spans.iter().map(|s| (s.span.text(&doc.text), s.confidence)).collect();
         assert_eq!(got, [("glorious victory", 0.25), ("liars", 1.0)]);
         for bad in ["1.5", "-0.1", "high", "NaN", ""] {

@@ -336,7 +336,7 @@ impl Detector for NeuralDetector {
     fn detect(&self, doc: &Document, segmentation: &Segmentation) -> Result<Vec<TechniqueSpan>> {
         let starts: Vec<usize> = segmentation.sentences.iter().map(|s| s.span.byte_start).collect();
         let mut found = self.find(&doc.text, &starts)?;
-        found.sort_by(|a, b| (a.0.start, a.0.end, a.1).cmp(&(b.0.start, b.0.end, b.1)));
+        found.sort_by_key(|a| (a.0.start, a.0.end, a.1));
         let index = CharIndex::new(&doc.text);
         let mut cursor = index.cursor();
         Ok(found
@@ -367,8 +367,8 @@ mod tests {
     #[test]
     fn short_texts_are_one_block() {
         let tokens: Vec<_> = (0..10).map(|k| tok(k * 2, k * 2 + 1)).collect();
-        assert_eq!(NeuralDetector::blocks(&tokens, &[0, 8]), [0..10]);
-        assert_eq!(NeuralDetector::blocks(&[], &[]), [0..0]);
+        assert_eq!(NeuralDetector::blocks(&tokens, &[0, 8]), vec![(0..10)]);
+        assert_eq!(NeuralDetector::blocks(&[], &[]), vec![(0..0)]);
     }
 
     #[test]

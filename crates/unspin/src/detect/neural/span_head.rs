@@ -80,7 +80,7 @@ impl Heads {
             .map_err(|e| Error::Model { path: path.to_owned(), message: e.to_string() })?;
         let span1 = Linear::read(&st, "span_head.0", path)?;
         let span2 = Linear::read(&st, "span_head.3", path)?;
-        let sentence = if st.names().iter().any(|n| *n == "sentence_head.weight") {
+        let sentence = if st.names().contains(&"sentence_head.weight") {
             Some(Linear::read(&st, "sentence_head", path)?)
         } else {
             None
