@@ -89,6 +89,10 @@ pub enum Error {
     #[error("{0}")]
     Runtime(String),
 
+    /// A sentence scorer (check-worthiness, subjectivity) failed or answered out of turn.
+    #[error("sentence scorer {scorer}: {message}")]
+    Scorer { scorer: String, message: String },
+
     /// Writing output failed.
     #[error("writing output: {0}")]
     Output(#[source] std::io::Error),
@@ -111,6 +115,7 @@ impl Error {
             | Error::Setting(_)
             | Error::Model { .. }
             | Error::Runtime(_)
+            | Error::Scorer { .. }
             | Error::Output(_) => None,
         }
     }

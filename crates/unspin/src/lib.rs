@@ -6,7 +6,11 @@
 //!    metadata (title, byline, date, site, language).
 //! 2. [`segment`]: paragraphs, sentences and word tokens, each with char and byte offsets.
 //! 3. [`detect`]: technique spans from one or more [`detect::Detector`]s.
-//! 4. [`report`]: the typed, versioned [`report::Analysis`] and its renderings (JSON, JSON Lines,
+//! 4. [`claims`]: per sentence, check-worthiness and subjectivity (from a
+//!    [`claims::SentenceScorer`], when there is one), the source a claim rests on (quotes,
+//!    speech cues, named or vague speakers), hedges and insinuating questions; and the outlet's
+//!    record.
+//! 5. [`report`]: the typed, versioned [`report::Analysis`] and its renderings (JSON, JSON Lines,
 //!    SemEval, brat, Label Studio, terminal).
 //!
 //! Beside the stages, [`eval`] scores label files (ours or another system's) against gold with
@@ -31,6 +35,7 @@
 //! Label Studio and Python count) and byte offsets (what Rust slices with), converted in one place,
 //! [`offsets::CharIndex`].
 
+pub mod claims;
 pub mod detect;
 pub mod document;
 pub mod error;
