@@ -29,6 +29,32 @@ pub enum Command {
     Eval(EvalArgs),
     /// Name the technique of given spans (SemEval TC template: `id<TAB>?<TAB>start<TAB>end`).
     Classify(ClassifyArgs),
+    /// Sentence mode: one sentence per input line in, one tab-separated line out (check-worthiness,
+    /// subjectivity, source).
+    Claims(ClaimsArgs),
+    /// Look up an outlet's factuality and political-bias record (MBFC ratings) by domain or URL.
+    Outlet(OutletArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ClaimsArgs {
+    /// One sentence per line (`-` for standard input). Writes
+    /// `checkworthy_score<TAB>checkworthy<TAB>subjective_score<TAB>subjective<TAB>source` with a
+    /// header line, one line per input line in the same order; `source` is the speaker, `vague`
+    /// or `none`. Score columns are empty while no sentence classifier is available.
+    #[arg(long, value_name = "FILE")]
+    pub sentences: PathBuf,
+}
+
+#[derive(Debug, Args)]
+pub struct OutletArgs {
+    /// Domains, hosts or URLs (`rt.com`, `edition.cnn.com`, `https://www.bbc.co.uk/news/x`).
+    #[arg(value_name = "DOMAIN", required = true)]
+    pub domains: Vec<String>,
+
+    /// `text`: one line per domain; `json`: one JSON object per line.
+    #[arg(short, long, value_enum, default_value = "text")]
+    pub format: EvalFormat,
 }
 
 /// Which model runs and how.

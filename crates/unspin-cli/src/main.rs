@@ -6,6 +6,7 @@
 //! success, as ripgrep treats it.
 
 mod args;
+mod claims;
 mod classify;
 mod config;
 mod eval;
@@ -28,6 +29,8 @@ fn main() -> ExitCode {
         Command::Analyze(args) => analyze(args).map(exit_code),
         Command::Eval(args) => eval::run(args).map(|()| ExitCode::SUCCESS),
         Command::Classify(args) => classify::run(args).map(|()| ExitCode::SUCCESS),
+        Command::Claims(args) => claims::sentences(args).map(|()| ExitCode::SUCCESS),
+        Command::Outlet(args) => claims::outlet(args),
     };
     match result {
         Ok(code) => code,

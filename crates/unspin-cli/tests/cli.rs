@@ -50,7 +50,7 @@ fn analyze_json_has_schema_metadata_and_sentences() {
     let r = run(unspin().args(["analyze", "--format", "json"]).arg(example()));
     assert_eq!(r.code, 0, "{}", r.stderr);
     let v: Value = serde_json::from_str(&r.stdout).unwrap();
-    assert_eq!(v["schema_version"], "1.1");
+    assert_eq!(v["schema_version"], "1.2");
     let doc = &v["documents"][0];
     assert_eq!(doc["id"], "9001", "PTC naming: article9001.txt is 9001");
     assert_eq!(doc["meta"]["title"], "Who Really Benefits From the Harbour Deal?");
@@ -379,7 +379,7 @@ fn extract_prints_the_body_and_json_adds_metadata() {
     assert_eq!(r.stdout, "==> https://news.example.com/a [p1] <==\nBody one.\n\n==> ".to_owned() + &page.display().to_string() + " [p2] <==\nBody two.\n");
     let r = run(unspin().args(["extract", "--format", "json"]).arg(example()));
     let v: Value = serde_json::from_str(&r.stdout).unwrap();
-    assert_eq!(v["schema_version"], "1.1");
+    assert_eq!(v["schema_version"], "1.2");
     assert_eq!(v["id"], "9001");
     assert!(v["text"].as_str().unwrap().starts_with("Who Really Benefits From the Harbour Deal?\n\nThe so-called"));
     let r = run(unspin().arg("extract").arg(example()));
@@ -715,4 +715,224 @@ fn a_missing_runtime_or_model_is_a_clear_error() {
     assert!(r.stderr.contains("/no/such/model") && r.stderr.contains("config.json"), "{}", r.stderr);
     let r = run(unspin().args(["analyze", "--threads", "0"]).arg(example()));
     assert_eq!(r.code, 2);
+}
+
+#[test]
+fn outlet_lookup_in_text_and_json() {
+    let r = run(unspin().args([
+        "outlet",
+        "https://edition.cnn.com/politics/x.html",
+        "example.org",
+    ]));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let lines: Vec<&str> = r.stdout.lines().collect();
+    assert_eq!(
+        lines[0],
+        "cnn.com: factuality mixed, bias left (MBFC, 2020)"
+    );
+    assert_eq!(
+        lines[1],
+        "example.org: not in the outlet ratings unspin ships"
+    );
+    assert!(
+        lines[2].starts_with("source: Media Bias/Fact Check ratings as collected by Baly et al."),
+        "{}",
+        lines[2]
+    );
+    let r = run(unspin().args([
+        "outlet",
+        "--format",
+        "json",
+        "www.rt.com",
+        "bücher.de",
+        "10.0.0.1",
+    ]));
+    assert_eq!(r.code, 2, "an IP address is bad input");
+    let v: Vec<Value> = r
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(v.len(), 3);
+    assert_eq!(v[0]["status"], "known");
+    assert_eq!(v[0]["schema_version"], "1.2");
+    assert_eq!(v[0]["profile"]["host"], "rt.com");
+    assert_eq!(v[0]["profile"]["section"], "news");
+    assert_eq!(v[0]["profile"]["factuality"], "mixed");
+    assert_eq!(
+        v[0]["profile"]["mbfc_url"],
+        "https://mediabiasfactcheck.com/rt-news/"
+    );
+    assert_eq!(v[1]["status"], "unknown");
+    assert_eq!(v[1]["domain"], "xn--bcher-kva.de");
+    assert_eq!(v[2]["status"], "invalid");
+    assert_eq!(v[2]["query"], "10.0.0.1");
+    let r = run(unspin().args(["outlet"]));
+    assert_eq!(r.code, 2, "a domain is required");
+}
+
+#[test]
+fn claims_sentence_mode_writes_one_line_per_input_line() {
+    let input = "The embassy stated that the convoy had been attacked.\n\
+                 According to sources, the base was evacuated.\n\
+                 \n\
+                 \"\n\
+                 The US knew in advance.\r\n\
+                 \"It is over,\" said Mira\tCastell.\n";
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sentences.txt");
+    std::fs::write(&path, input).unwrap();
+    let from_file = run(unspin().args(["claims", "--sentences"]).arg(&path));
+    assert_eq!(from_file.code, 0, "{}", from_file.stderr);
+    assert!(
+        from_file.stderr.contains("score columns are left empty"),
+        "{}",
+        from_file.stderr
+    );
+    let lines: Vec<&str> = from_file.stdout.lines().collect();
+    assert_eq!(
+        lines,
+        [
+            "checkworthy_score\tcheckworthy\tsubjective_score\tsubjective\tsource",
+            "\t\t\t\tThe embassy",
+            "\t\t\t\tvague",
+            "\t\t\t\tnone",
+            "\t\t\t\tnone",
+            "\t\t\t\tnone",
+            "\t\t\t\tMira Castell",
+        ]
+    );
+    // The same from standard input.
+    let mut child = unspin()
+        .args(["claims", "--sentences", "-"])
+        .stdin(Stdio::piped())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert_eq!(String::from_utf8(out.stdout).unwrap(), from_file.stdout);
+    // A missing file is a usage error.
+    let r = run(unspin().args(["claims", "--sentences", "/nonexistent/sentences.txt"]));
+    assert_eq!(r.code, 2);
+    assert!(
+        r.stderr.contains("/nonexistent/sentences.txt"),
+        "{}",
+        r.stderr
+    );
+}
+
+#[test]
+fn analyze_shows_claims_in_every_json_and_text_output() {
+    let r = run(unspin()
+        .args(["analyze", "--format", "json", "--no-model"])
+        .arg(example()));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    let doc = &v["documents"][0];
+    let text = doc["text"].as_str().unwrap();
+    let claims = &doc["claims"];
+    assert_eq!(claims["basis"], "heuristic");
+    assert!(claims["outlet"].is_null(), "a text file has no site");
+    let sentences = claims["sentences"].as_array().unwrap();
+    assert_eq!(sentences.len(), doc["sentences"].as_array().unwrap().len());
+    // "According to sources close to the Ministry of Transport, …": a vague source, offsets true.
+    let according = sentences
+        .iter()
+        .flat_map(|s| s["attributions"].as_array().unwrap())
+        .find(|a| a["kind"] == "according_to")
+        .unwrap();
+    assert_eq!(
+        chars(
+            text,
+            &according["speaker"]["start"],
+            &according["speaker"]["end"]
+        ),
+        "sources close to the Ministry of Transport"
+    );
+    assert_eq!(according["source"], "vague");
+    let quote = claims["quotes"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|q| q["scare_quote"] == false)
+        .unwrap();
+    assert_eq!(quote["source"]["speaker"], "Mira Castell");
+    assert!(claims["summary"]["claims"].as_u64().unwrap() > 5);
+    assert!(claims["summary"]["subjective"].is_null());
+    assert_eq!(v["summary"]["claims"], claims["summary"]["claims"]);
+    // JSON Lines: the document record and the closing summary carry the claims too.
+    let r = run(unspin()
+        .args(["analyze", "--format", "jsonl", "--no-model"])
+        .arg(example()));
+    let lines: Vec<Value> = r
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines[0]["claims"], *claims);
+    assert_eq!(lines[1]["type"], "summary");
+    assert_eq!(lines[1]["hedges"], claims["summary"]["hedges"]);
+    // Text: a claims section with sources and flags.
+    let r = run(unspin()
+        .args(["analyze", "--no-model", "--color", "never"])
+        .arg(example()));
+    assert!(
+        r.stdout
+            .contains("Claims: (declarative sentences; no check-worthiness classifier)"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout
+            .contains("vague: sources close to the Ministry of Transport"),
+        "{}",
+        r.stdout
+    );
+    assert!(
+        r.stdout.contains("insinuation (who really)"),
+        "{}",
+        r.stdout
+    );
+    assert!(r.stdout.contains("unattributed"), "{}", r.stdout);
+    assert!(r.stdout.contains("subjectivity n/a"), "{}", r.stdout);
+}
+
+#[test]
+fn analyze_attaches_the_outlet_from_a_jsonl_url() {
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("docs.jsonl");
+    let records = [
+        r#"{"id":"a","url":"https://www.rt.com/news/123-x/","text":"Officials said the vote was fair and open to all."}"#,
+        r#"{"id":"b","url":"http://192.168.0.1/x","text":"The vote was fair."}"#,
+        r#"{"id":"c","url":"not a url","text":"The vote was fair."}"#,
+    ];
+    std::fs::write(&path, records.join("\n")).unwrap();
+    let r = run(unspin()
+        .args(["analyze", "--format", "jsonl", "--no-model"])
+        .arg(&path));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let lines: Vec<Value> = r
+        .stdout
+        .lines()
+        .map(|l| serde_json::from_str(l).unwrap())
+        .collect();
+    assert_eq!(lines[0]["claims"]["outlet"]["profile"]["host"], "rt.com");
+    assert_eq!(lines[1]["claims"]["outlet"]["status"], "invalid");
+    assert_eq!(lines[2]["claims"]["outlet"]["status"], "invalid");
+    let r = run(unspin()
+        .args(["analyze", "--no-model", "--color", "never"])
+        .arg(&path));
+    assert!(
+        r.stdout
+            .contains("outlet: rt.com/news: factuality mixed, bias right-center (MBFC, 2018)"),
+        "{}",
+        r.stdout
+    );
 }

@@ -1,16 +1,19 @@
 //! The stages in order, for one document.
 
+use crate::claims::{self, SentenceScorer};
 use crate::detect::Detector;
 use crate::error::{Error, Result};
 use crate::report::Analysis;
 use crate::segment;
 use crate::Document;
 
-/// Runs segmentation and every detector over a document. Cheap to share between threads: one
+/// Runs segmentation, every detector and the claims stage over a document. Cheap to share between threads: one
 /// pipeline (and its loaded models) serves all workers.
 #[derive(Default)]
 pub struct Pipeline {
     detectors: Vec<Box<dyn Detector>>,
+    /// Check-worthiness and subjectivity per sentence, when a classifier is available.
+    scorer: Option<Box<dyn SentenceScorer>>,
     /// Spans less confident than this are dropped before anything counts or writes them.
     min_confidence: f32,
 }
@@ -23,6 +26,13 @@ impl Pipeline {
 
     pub fn with_detector(mut self, detector: impl Detector + 'static) -> Self {
         self.detectors.push(Box::new(detector));
+        self
+    }
+
+    /// Score sentences for check-worthiness and subjectivity with `scorer` (the claims stage
+    /// runs without one, leaving those scores empty).
+    pub fn with_sentence_scorer(mut self, scorer: impl SentenceScorer + 'static) -> Self {
+        self.scorer = Some(Box::new(scorer));
         self
     }
 
@@ -44,7 +54,7 @@ impl Pipeline {
         self.detectors.iter().map(|d| d.as_ref())
     }
 
-    /// Analyse one document. Fails only if a detector fails (a model that cannot run); any text
+    /// Analyse one document. Fails only if a detector or the sentence scorer fails (a model that cannot run); any text
     /// gets an analysis.
     pub fn analyze(&self, document: Document) -> Result<Analysis> {
         let segmentation = segment::segment(&document.text);
@@ -61,7 +71,8 @@ impl Pipeline {
             (a.span.start, a.span.end, a.technique, &a.detector).cmp(&(b.span.start, b.span.end, b.technique, &b.detector))
         });
         spans.dedup_by(|a, b| a.span == b.span && a.technique == b.technique);
-        Ok(Analysis::new(document, segmentation, spans))
+        let claims = claims::analyze(&document, &segmentation, self.scorer.as_deref())?;
+        Ok(Analysis::new(document, segmentation, spans, claims))
     }
 }
 

@@ -10,6 +10,7 @@ use std::io::Write;
 
 use serde::Serialize;
 
+use crate::claims::Claims;
 use crate::detect::TechniqueSpan;
 use crate::document::Metadata;
 use crate::error::Error;
@@ -32,6 +33,8 @@ pub struct DocumentRecord<'a> {
     pub paragraphs: Vec<Span>,
     pub sentences: Vec<SentenceRecord<'a>>,
     pub spans: Vec<SpanRecord<'a>>,
+    /// Claims, sources, hedges and the outlet's record (schema 1.2).
+    pub claims: &'a Claims,
     /// Word tokens, only when asked for (`--tokens`): they multiply the output size.
     #[serde(skip_serializing_if = "Option::is_none")]
     pub tokens: Option<&'a [Token]>,
@@ -70,6 +73,7 @@ impl<'a> DocumentRecord<'a> {
                 .map(|s| SentenceRecord { span: s.span, paragraph: s.paragraph, text: s.span.text(text) })
                 .collect(),
             spans: analysis.spans.iter().map(|s| SpanRecord { span: s, name: s.technique.name() }).collect(),
+            claims: &analysis.claims,
             tokens: tokens.then_some(seg.tokens.as_slice()),
         }
     }

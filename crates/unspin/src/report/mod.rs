@@ -26,12 +26,13 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
+use crate::claims::Claims;
 use crate::detect::{Technique, TechniqueSpan};
 use crate::segment::Segmentation;
 use crate::Document;
 
 /// Version of the JSON output schema (`major.minor`).
-pub const SCHEMA_VERSION: &str = "1.1";
+pub const SCHEMA_VERSION: &str = "1.2";
 
 /// Everything unspin found in one document.
 #[derive(Debug, Clone, PartialEq)]
@@ -41,6 +42,8 @@ pub struct Analysis {
     /// Technique spans in document order.
     pub spans: Vec<TechniqueSpan>,
     pub stats: DocumentStats,
+    /// Claims, sources, hedges and the outlet's record (schema 1.2).
+    pub claims: Claims,
 }
 
 /// Counts for one document.
@@ -93,9 +96,9 @@ impl LegendEntry {
 }
 
 impl Analysis {
-    pub fn new(document: Document, segmentation: Segmentation, spans: Vec<TechniqueSpan>) -> Self {
+    pub fn new(document: Document, segmentation: Segmentation, spans: Vec<TechniqueSpan>, claims: Claims) -> Self {
         let stats = DocumentStats::of(&document, &segmentation, &spans);
-        Analysis { document, segmentation, spans, stats }
+        Analysis { document, segmentation, spans, stats, claims }
     }
 }
 
@@ -181,6 +184,16 @@ pub struct Summary {
     pub sentences: usize,
     pub spans: usize,
     pub techniques: BTreeMap<Technique, usize>,
+    /// Claims over all documents, and how many of them have a source (schema 1.2).
+    #[serde(default)]
+    pub claims: usize,
+    #[serde(default)]
+    pub attributed: usize,
+    /// Hedge cues in the writers' own voice.
+    #[serde(default)]
+    pub hedges: usize,
+    #[serde(default)]
+    pub insinuations: usize,
 }
 
 impl Summary {
@@ -191,6 +204,11 @@ impl Summary {
         self.words += s.words;
         self.sentences += s.sentences;
         self.spans += s.spans;
+        let c = &analysis.claims.summary;
+        self.claims += c.claims;
+        self.attributed += c.attributed;
+        self.hedges += c.hedges;
+        self.insinuations += c.insinuations;
         for (t, n) in &s.techniques {
             *self.techniques.entry(*t).or_insert(0) += n;
         }
@@ -296,7 +314,7 @@ pub(crate) mod testing {
             technique_span(Technique::NameCallingLabeling, 32..37, 1),
             technique_span(Technique::Repetition, 38..58, 1),
         ];
-        Analysis::new(doc, segmentation, spans)
+        Analysis::new(doc, segmentation, spans, Claims::default())
     }
 
     pub fn render(format: Format, opts: &WriterOptions) -> String {
@@ -360,7 +378,7 @@ mod tests {
             })
             .collect();
         spans.sort_by_key(|s| (s.span.start, s.span.end));
-        Analysis::new(Document::new("t", text, Metadata::default()), segmentation, spans)
+        Analysis::new(Document::new("t", text, Metadata::default()), segmentation, spans, Claims::default())
     }
 
     const FOUR: &str = "The traitors lied. Everyone knows it. The plan will fail and ruin us all. Rain is due.";

@@ -1,11 +1,13 @@
-//! Output for people: a header with the document's score, the article with its spans
-//! highlighted, a legend that explains each technique present, the spans listed, and the counts,
+//! Output for people: a header with the document's score and its outlet's record, the article
+//! with its spans highlighted, a legend that explains each technique present, the spans listed,
+//! the claims with their sources and flags, and the counts,
 //! rounded. Colour (ANSI) only when asked for — the CLI asks when stdout is a terminal — so piped
 //! output is plain text, wrapped to [`WIDTH`] columns where unspin writes prose.
 
 use std::collections::BTreeMap;
 use std::io::Write;
 
+use crate::claims::{ClaimBasis, SentenceClaims, Source, SourceKind};
 use crate::detect::Technique;
 use crate::report::{Analysis, ReportWriter, Summary};
 
@@ -104,6 +106,83 @@ impl<W: Write> Terminal<W> {
     }
 }
 
+impl<W: Write> Terminal<W> {
+    /// The claims section: each claim (and each insinuating question) with its source and
+    /// flags, then the counts.
+    fn claims(&mut self, analysis: &Analysis) -> std::io::Result<()> {
+        let claims = &analysis.claims;
+        let text = &analysis.document.text;
+        let shown: Vec<&SentenceClaims> =
+            claims.sentences.iter().filter(|s| s.claim || s.insinuation.is_some()).collect();
+        if !shown.is_empty() {
+            let basis = match claims.basis {
+                ClaimBasis::Checkworthy => "check-worthy sentences",
+                ClaimBasis::Heuristic => "declarative sentences; no check-worthiness classifier",
+            };
+            writeln!(self.out, "{} {}", self.paint(BOLD, "Claims:"), self.paint(DIM, &format!("({basis})")))?;
+        }
+        for sc in shown {
+            let Some(sentence) = analysis.segmentation.sentences.get(sc.sentence) else { continue };
+            let mut line = vec![source_label(&sc.source)];
+            if let Some(c) = sc.checkworthy {
+                line.push(format!("check-worthy {c:.2}"));
+            }
+            if let Some(s) = sc.subjective {
+                line.push(format!("subjective {s:.2}"));
+            }
+            if sc.hedged() {
+                let cues: Vec<&str> = sc.hedges.iter().map(|h| h.text.as_str()).collect();
+                line.push(format!("hedged ({})", cues.join(", ")));
+            }
+            if let Some(q) = &sc.insinuation {
+                line.push(format!("insinuation ({})", q.text));
+            }
+            if sc.unattributed {
+                line.push("unattributed".to_owned());
+            }
+            writeln!(self.out, "  {:>3}  {}", sc.sentence + 1, line.join(" · "))?;
+            let body: String = sentence.span.text(text).split_whitespace().collect::<Vec<_>>().join(" ");
+            let body = if body.chars().count() > 150 { format!("{}…", body.chars().take(149).collect::<String>()) } else { body };
+            writeln!(self.out, "       {}", self.paint(DIM, &format!("“{body}”")))?;
+        }
+        let s = &claims.summary;
+        let subjective = match (s.subjective, s.subjective_share) {
+            (Some(n), Some(share)) => format!("{n} subjective ({})", percent(share)),
+            _ => "subjectivity n/a".to_owned(),
+        };
+        writeln!(
+            self.out,
+            "{} claims · {} attributed ({}: {} named, {} vague) · {} unattributed · {} quotes · {} hedges · {} insinuations · {subjective}",
+            s.claims,
+            s.attributed,
+            percent(s.attributed_share),
+            s.named,
+            s.vague,
+            s.unattributed,
+            s.quotes,
+            s.hedges,
+            s.insinuations,
+        )
+    }
+}
+
+/// `named: Sergei Lavrov`, `vague: sources close to the ministry`, `vague`, `no source`.
+fn source_label(source: &Source) -> String {
+    let kind = match source.kind {
+        SourceKind::Named => "named",
+        SourceKind::Vague => "vague",
+        SourceKind::None => return "no source".to_owned(),
+    };
+    let mut label = match &source.speaker {
+        Some(who) => format!("{kind}: {}", who.split_whitespace().collect::<Vec<_>>().join(" ")),
+        None => kind.to_owned(),
+    };
+    if let Some(s) = source.carried_from {
+        label.push_str(&format!(" (from sentence {})", s + 1));
+    }
+    label
+}
+
 fn percent(share: f64) -> String {
     format!("{:.1}%", share * 100.0)
 }
@@ -159,6 +238,9 @@ impl<W: Write> ReportWriter for Terminal<W> {
             writeln!(self.out, "{} {url}", self.paint(DIM, "url:   "))?;
         }
         writeln!(self.out, "{} {}", self.paint(DIM, "source:"), meta.source)?;
+        if let Some(outlet) = &analysis.claims.outlet {
+            writeln!(self.out, "{} {outlet}", self.paint(DIM, "outlet:"))?;
+        }
         writeln!(self.out, "{}", self.paint(DIM, &rule))?;
         writeln!(self.out, "{}", self.highlighted(analysis).trim_end())?;
         writeln!(self.out, "{}", self.paint(DIM, &rule))?;
@@ -201,6 +283,7 @@ impl<W: Write> ReportWriter for Terminal<W> {
                 )?;
             }
         }
+        self.claims(analysis)?;
         writeln!(
             self.out,
             "{} paragraphs · {} sentences · {} words · {} spans · {} of the text and {} of sentences in spans",
@@ -227,13 +310,17 @@ impl<W: Write> ReportWriter for Terminal<W> {
             writeln!(self.out, "{}", self.paint(DIM, &"═".repeat(60)))?;
             writeln!(
                 self.out,
-                "{} {} documents · {} failed · {} sentences · {} words · {} spans",
+                "{} {} documents · {} failed · {} sentences · {} words · {} spans · {} claims ({} attributed) · {} hedges · {} insinuations",
                 self.paint(BOLD, "Total:"),
                 summary.documents,
                 summary.errors,
                 summary.sentences,
                 summary.words,
-                summary.spans
+                summary.spans,
+                summary.claims,
+                summary.attributed,
+                summary.hedges,
+                summary.insinuations,
             )?;
             if !per.is_empty() {
                 let list: Vec<String> = per.iter().map(|(name, n)| format!("{name} ×{n}")).collect();
