@@ -115,7 +115,6 @@ try {
     assert(expected.spans.length > 0, 'the model found no span in the example article');
     const want = new Set(expected.spans.map((s) => s.technique));
     assert(equalSets(new Set(shown.techniques), want), `marks show ${shown.techniques}, the API found ${[...want]}`);
-    assert(want.has('Loaded_Language'), `expected Loaded_Language among ${[...want]}`);
     expected.spans.forEach((span, i) => {
       assert(shown.texts[i] === span.text, `span ${i}: page shows ${JSON.stringify(shown.texts[i])}, API ${JSON.stringify(span.text)}`);
     });
@@ -127,8 +126,8 @@ try {
   });
 
   await check('a screenshot is saved', async () => {
-    await page.hover('#article mark');
-    await page.screenshot({ path: join(artifacts, 'page.png') });
+    await page.click('#article mark');
+    await page.screenshot({ path: join(artifacts, 'page.png'), fullPage: true });
   });
 
   await check('the legend filters the highlights', async () => {
