@@ -209,6 +209,19 @@ try {
     });
   });
 
+  await check('an uploaded file is analysed like the pasted text', async () => {
+    await page.fill('#text', '');
+    await page.setInputFiles('#file', join(repo, 'examples', 'article9001.txt'));
+    await page.click('#analyse');
+    await page.waitForFunction(() => /Analysed|Could not/.test(document.getElementById('status').textContent));
+    const status = await page.textContent('#status');
+    assert(status.startsWith('Analysed'), `status: ${status}`);
+    assert((await page.textContent('#article')) === article, 'the uploaded article is shown');
+    const shown = await shownSpans(page);
+    expected.spans.forEach((span, i) => assert(shown.texts[i] === span.text, `span ${i}`));
+    await page.setInputFiles('#file', []);
+  });
+
   await check('a private URL is refused with a readable message', async () => {
     await page.fill('#text', '');
     await page.fill('#url', `${base}/healthz`);

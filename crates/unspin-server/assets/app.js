@@ -385,8 +385,11 @@
     setTimeout(() => URL.revokeObjectURL(link.href), 10000);
   }
 
-  // Choosing one kind of input clears the others, so what is analysed is never ambiguous.
+  // Filling one kind of input clears the others, so what is analysed is never ambiguous.
+  // Emptying one clears nothing (a textarea emptied fires its change only on blur, possibly
+  // after a file was chosen).
   function onInputChange(event) {
+    if (!event.target.value) return;
     if (event.target.id !== 'file' && $('file').value) $('file').value = '';
     if (event.target.id !== 'url' && $('url').value) $('url').value = '';
     if (event.target.id !== 'text' && $('text').value) $('text').value = '';
