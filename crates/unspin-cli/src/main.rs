@@ -10,6 +10,7 @@ mod classify;
 mod config;
 mod eval;
 mod run;
+mod serve;
 
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
@@ -28,6 +29,7 @@ fn main() -> ExitCode {
         Command::Analyze(args) => analyze(args).map(exit_code),
         Command::Eval(args) => eval::run(args).map(|()| ExitCode::SUCCESS),
         Command::Classify(args) => classify::run(args).map(|()| ExitCode::SUCCESS),
+        Command::Serve(args) => serve::run(args).map(|()| ExitCode::SUCCESS),
     };
     match result {
         Ok(code) => code,
