@@ -34,6 +34,8 @@ pub enum Command {
     Claims(ClaimsArgs),
     /// Look up an outlet's factuality and political-bias record (MBFC ratings) by domain or URL.
     Outlet(OutletArgs),
+    /// Serve the HTTP API and the web page (model loaded once, shared by all requests).
+    Serve(ServeArgs),
 }
 
 #[derive(Debug, Args)]
@@ -161,6 +163,33 @@ pub struct AnalyzeArgs {
     /// Colour in text output.
     #[arg(long, value_enum, default_value = "auto", value_name = "WHEN")]
     pub color: When,
+}
+
+#[derive(Debug, Args)]
+pub struct ServeArgs {
+    /// Address to listen on (port 0 picks a free one, printed at start).
+    #[arg(long, value_name = "ADDR", default_value = "127.0.0.1:8080")]
+    pub bind: std::net::SocketAddr,
+
+    /// Fetch URLs that resolve to loopback, private or link-local addresses (refused by
+    /// default, so the server cannot be used to reach the network it runs in).
+    #[arg(long)]
+    pub allow_private_urls: bool,
+
+    /// Analyses that run at once; requests beyond them get 503 [default: number of CPUs].
+    #[arg(long, value_name = "N")]
+    pub concurrency: Option<usize>,
+
+    /// Longest a request may take, in seconds.
+    #[arg(long, value_name = "SECS", default_value_t = 60)]
+    pub timeout: u64,
+
+    /// Largest request body (suffixes K, M, G allowed).
+    #[arg(long, value_name = "SIZE", default_value = "10M", value_parser = parse_size)]
+    pub max_body: u64,
+
+    #[command(flatten)]
+    pub model: ModelArgs,
 }
 
 #[derive(Debug, Args)]

@@ -11,6 +11,7 @@ mod classify;
 mod config;
 mod eval;
 mod run;
+mod serve;
 
 use std::io::{self, BufWriter, Write};
 use std::process::ExitCode;
@@ -31,6 +32,7 @@ fn main() -> ExitCode {
         Command::Classify(args) => classify::run(args).map(|()| ExitCode::SUCCESS),
         Command::Claims(args) => claims::sentences(args).map(|()| ExitCode::SUCCESS),
         Command::Outlet(args) => claims::outlet(args),
+        Command::Serve(args) => serve::run(args).map(|()| ExitCode::SUCCESS),
     };
     match result {
         Ok(code) => code,

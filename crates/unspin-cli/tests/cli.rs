@@ -67,7 +67,10 @@ fn analyze_json_has_schema_metadata_and_sentences() {
         assert_eq!(chars(text, &s["start"], &s["end"]), s["text"].as_str().unwrap());
     }
     assert_eq!(doc["stats"]["paragraphs"], 8);
-    assert_eq!(doc["spans"].as_array().unwrap().len(), 0, "no detector yet, nothing imported");
+    // The model ran: every span it found is text of the document.
+    for s in doc["spans"].as_array().unwrap() {
+        assert_eq!(chars(text, &s["start"], &s["end"]), s["text"].as_str().unwrap());
+    }
 }
 
 #[test]
@@ -314,7 +317,9 @@ fn a_long_single_line_within_the_limit_is_analysed_with_bounded_sentences() {
     let dir = tempfile::tempdir().unwrap();
     let long = dir.path().join("long.txt");
     std::fs::write(&long, "propaganda ".repeat(300_000)).unwrap(); // 3.3 MB, no punctuation
-    let r = run(unspin().args(["analyze", "--format", "jsonl"]).arg(&long));
+    // Segmentation is under test here; the model on long inputs is tests/detector.rs's business
+    // (a 100,000-word document), and would add a minute and a half.
+    let r = run(unspin().args(["analyze", "--format", "jsonl", "--no-model"]).arg(&long));
     assert_eq!(r.code, 0, "{}", r.stderr);
     let doc: Value = serde_json::from_str(r.stdout.lines().next().unwrap()).unwrap();
     let sentences = doc["sentences"].as_array().unwrap();
@@ -631,8 +636,9 @@ fn the_model_runs_by_default_and_its_spans_carry_their_text() {
     let r = run(unspin().args(["analyze", "--format", "json"]).arg(example()));
     assert_eq!(r.code, 0, "{}", r.stderr);
     let v: Value = serde_json::from_str(&r.stdout).unwrap();
-    let text = v["text"].as_str().unwrap();
-    let spans = v["spans"].as_array().unwrap();
+    let doc = &v["documents"][0];
+    let text = doc["text"].as_str().unwrap();
+    let spans = doc["spans"].as_array().unwrap();
     assert!(!spans.is_empty());
     for s in spans {
         assert_eq!(s["detector"], "neural");
@@ -643,7 +649,7 @@ fn the_model_runs_by_default_and_its_spans_carry_their_text() {
     // --no-model: structure only.
     let r = run(unspin().args(["analyze", "--format", "json", "--no-model"]).arg(example()));
     let v: Value = serde_json::from_str(&r.stdout).unwrap();
-    assert!(v["spans"].as_array().unwrap().is_empty());
+    assert!(v["documents"][0]["spans"].as_array().unwrap().is_empty());
 }
 
 #[test]
@@ -935,4 +941,105 @@ fn analyze_attaches_the_outlet_from_a_jsonl_url() {
         "{}",
         r.stdout
     );
+}
+
+// ---- unspin serve ---------------------------------------------------------------------------
+
+/// `unspin serve` on a free loopback port, stopped when dropped.
+struct Served {
+    child: std::process::Child,
+    addr: String,
+}
+
+impl Served {
+    fn start(extra: &[&str]) -> Served {
+        let mut child = unspin()
+            .args(["serve", "--bind", "127.0.0.1:0", "--concurrency", "2"])
+            .args(extra)
+            .stderr(Stdio::piped())
+            .stdout(Stdio::null())
+            .spawn()
+            .unwrap();
+        // A line on stderr says where it listens (once the model has loaded).
+        let mut stderr = std::io::BufReader::new(child.stderr.take().unwrap());
+        let mut line = String::new();
+        while !line.contains("listening on") {
+            line.clear();
+            let n = std::io::BufRead::read_line(&mut stderr, &mut line).unwrap();
+            assert!(n > 0, "unspin serve stopped before listening");
+        }
+        let addr = line
+            .split("http://")
+            .nth(1)
+            .and_then(|rest| rest.split('/').next())
+            .unwrap_or_else(|| panic!("no address in {line:?}"))
+            .to_owned();
+        Served { child, addr }
+    }
+
+    /// One HTTP/1.1 request; returns the status code and the body.
+    fn request(&self, method: &str, path: &str, content_type: &str, body: &[u8]) -> (u16, String) {
+        let mut stream = std::net::TcpStream::connect(&self.addr).unwrap();
+        let head = format!(
+            "{method} {path} HTTP/1.1\r\nHost: {}\r\nContent-Type: {content_type}\r\nContent-Length: {}\r\nConnection: close\r\n\r\n",
+            self.addr,
+            body.len()
+        );
+        stream.write_all(head.as_bytes()).unwrap();
+        stream.write_all(body).unwrap();
+        let mut response = Vec::new();
+        stream.read_to_end(&mut response).unwrap();
+        let response = String::from_utf8(response).unwrap();
+        let (head, body) = response.split_once("\r\n\r\n").unwrap();
+        let status = head.split(' ').nth(1).unwrap().parse().unwrap();
+        assert!(!head.to_ascii_lowercase().contains("transfer-encoding: chunked"), "bodies are sent whole");
+        (status, body.to_owned())
+    }
+}
+
+impl Drop for Served {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+#[test]
+fn serve_answers_exactly_what_analyze_prints() {
+    let served = Served::start(&[]);
+    let article = std::fs::read(example()).unwrap();
+    let boundary = "b0undary";
+    let mut form = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"article9001.txt\"\r\n\r\n"
+    )
+    .into_bytes();
+    form.extend_from_slice(&article);
+    form.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    let (status, served_json) =
+        served.request("POST", "/v1/analyze", &format!("multipart/form-data; boundary={boundary}"), &form);
+    assert_eq!(status, 200, "{served_json}");
+    // The CLI, run where the file is so that `source` is the same bare name.
+    let r = run(unspin().args(["analyze", "--format", "json", "article9001.txt"]).current_dir(repo().join("examples")));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert_eq!(served_json, r.stdout);
+    let v: Value = serde_json::from_str(&served_json).unwrap();
+    assert!(!v["documents"][0]["spans"].as_array().unwrap().is_empty(), "the model ran");
+
+    let (status, body) = served.request("GET", "/healthz", "text/plain", b"");
+    assert_eq!(status, 200);
+    assert!(body.contains("\"neural\""), "{body}");
+    let (status, body) = served.request("POST", "/v1/analyze", "application/json", b"{\"url\": \"http://127.0.0.1:1/\"}");
+    assert_eq!(status, 422, "private URLs are refused by default: {body}");
+}
+
+#[test]
+fn serve_refuses_bad_settings() {
+    let r = run(unspin().args(["serve", "--bind", "127.0.0.1:0", "--concurrency", "0"]));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("--concurrency"), "{}", r.stderr);
+    let r = run(unspin().args(["serve", "--bind", "nowhere"]));
+    assert_eq!(r.code, 2);
+    let r = run(unspin().args(["serve", "--bind", "127.0.0.1:0", "--model", "/no/such/model"]));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("/no/such/model"), "{}", r.stderr);
 }

@@ -57,14 +57,25 @@ impl Pipeline {
     /// Analyse one document. Fails only if a detector or the sentence scorer fails (a model that cannot run); any text
     /// gets an analysis.
     pub fn analyze(&self, document: Document) -> Result<Analysis> {
+        self.analyze_with(document, self.min_confidence)
+    }
+
+    /// [`Pipeline::analyze`] with another minimum confidence for this document only: a server
+    /// shares one pipeline (and its model) among requests that each ask for their own.
+    pub fn analyze_with(&self, document: Document, min_confidence: f32) -> Result<Analysis> {
+        if !(0.0..=1.0).contains(&min_confidence) {
+            return Err(Error::Setting(format!(
+                "minimum confidence must be a number from 0 to 1, not {min_confidence}"
+            )));
+        }
         let segmentation = segment::segment(&document.text);
         let mut spans = Vec::new();
         for detector in &self.detectors {
             spans.extend(detector.detect(&document, &segmentation)?);
         }
         // At the default 0 nothing is dropped, not even a span whose confidence is NaN.
-        if self.min_confidence > 0.0 {
-            spans.retain(|s| s.confidence >= self.min_confidence);
+        if min_confidence > 0.0 {
+            spans.retain(|s| s.confidence >= min_confidence);
         }
         // Document order; ties broken so that output is the same on every run.
         spans.sort_by(|a, b| {
@@ -143,5 +154,17 @@ mod tests {
             assert!(err.to_string().starts_with("minimum confidence must be a number from 0 to 1, not "), "{err}");
         }
         assert!(Pipeline::new().with_min_confidence(0.0).is_ok());
+    }
+
+    #[test]
+    fn a_per_document_minimum_overrides_the_pipelines() {
+        let words = Words(vec![("shameful", 0.3), ("reckless", 0.5), ("disaster", 0.9)]);
+        let pipeline = Pipeline::new().with_detector(words).with_min_confidence(0.4).unwrap();
+        let doc = || Document::new("1", TEXT, Metadata::default());
+        let texts = |a: Analysis| a.spans.iter().map(|s| s.span.text(TEXT).to_owned()).collect::<Vec<_>>();
+        assert_eq!(texts(pipeline.analyze(doc()).unwrap()), ["reckless", "disaster"]);
+        assert_eq!(texts(pipeline.analyze_with(doc(), 0.0).unwrap()), ["shameful", "reckless", "disaster"]);
+        assert_eq!(texts(pipeline.analyze_with(doc(), 0.6).unwrap()), ["disaster"]);
+        assert!(matches!(pipeline.analyze_with(doc(), 1.5), Err(Error::Setting(_))));
     }
 }

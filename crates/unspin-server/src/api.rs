@@ -1,0 +1,513 @@
+//! The API routes: `POST /v1/analyze` (one request: JSON, an upload or a raw body),
+//! `POST /v1/analyze/batch`, `GET /healthz`, `GET /openapi.json`.
+//!
+//! A request goes: parameters checked → body read within the size limit → an analysis slot
+//! taken (or 503 at once) → URLs fetched → documents read, analysed and written by the library's
+//! report writer on a blocking thread → the bytes returned. The output is what `unspin analyze
+//! --format F` writes for the same input, because it is the same writer.
+
+use std::io::Cursor;
+use std::path::PathBuf;
+use std::time::Instant;
+
+use axum::body::{Body, Bytes};
+use axum::extract::{FromRequest, Multipart, Query, Request, State};
+use axum::http::{header, HeaderValue};
+use axum::response::{IntoResponse, Response};
+use axum::Json;
+use serde::Deserialize;
+use unspin::error::Origin;
+use unspin::ingest::{self, IngestOptions, InputKind, Pending};
+use unspin::report::{self, json::GENERATOR, Format, Summary, WriterOptions, SCHEMA_VERSION};
+
+use crate::error::{Error, Result};
+use crate::AppState;
+
+/// The OpenAPI document, written by hand beside the routes; `tests/api.rs` checks that it lists
+/// exactly the routes the router serves.
+pub const OPENAPI: &str = include_str!("../assets/openapi.json");
+
+/// One document in a request: exactly one of `text`, `html`, `url`.
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Item {
+    text: Option<String>,
+    html: Option<String>,
+    url: Option<String>,
+    id: Option<String>,
+}
+
+#[derive(Debug, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Batch {
+    documents: Vec<Item>,
+}
+
+/// Query parameters of both analysis routes.
+#[derive(Debug, Default, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Params {
+    /// `json` (default), `jsonl`, `labelstudio`, `brat`, `semeval` or `text`.
+    format: Option<String>,
+    /// Drop spans below this confidence (0–1) before counting and writing.
+    min_confidence: Option<f32>,
+    /// Include word tokens in JSON output.
+    tokens: Option<bool>,
+}
+
+/// Checked parameters.
+struct Output {
+    format: Format,
+    min_confidence: f32,
+    tokens: bool,
+}
+
+impl Params {
+    fn check(self) -> Result<Output> {
+        let format = match self.format.as_deref().unwrap_or("json") {
+            "json" => Format::Json,
+            "jsonl" => Format::Jsonl,
+            "labelstudio" => Format::LabelStudio,
+            "brat" => Format::Brat,
+            "semeval" => Format::Semeval,
+            "text" => Format::Text,
+            other => {
+                return Err(Error::BadRequest(format!(
+                    "unknown format {other:?}: use json, jsonl, labelstudio, brat, semeval or text"
+                )))
+            }
+        };
+        let min_confidence = self.min_confidence.unwrap_or(0.0);
+        if !(0.0..=1.0).contains(&min_confidence) {
+            return Err(Error::BadRequest(format!(
+                "min_confidence must be from 0 to 1, not {min_confidence}"
+            )));
+        }
+        Ok(Output {
+            format,
+            min_confidence,
+            tokens: self.tokens.unwrap_or(false),
+        })
+    }
+}
+
+fn params(
+    query: std::result::Result<Query<Params>, axum::extract::rejection::QueryRejection>,
+) -> Result<Output> {
+    let Query(params) =
+        query.map_err(|e| Error::BadRequest(format!("bad query parameters: {}", e.body_text())))?;
+    params.check()
+}
+
+/// What a request asks to analyse, before any fetching.
+enum Source {
+    /// Bytes to read as an input file would be: `name` serves format detection, `source` and
+    /// the document id; `kind` forces the format.
+    Bytes {
+        name: String,
+        id: String,
+        bytes: Bytes,
+        kind: Option<InputKind>,
+    },
+    Url {
+        url: String,
+        id: Option<String>,
+    },
+}
+
+impl Source {
+    fn from_item(item: Item, default_id: &str) -> Result<Source> {
+        let id = item.id.unwrap_or_else(|| default_id.to_owned());
+        match (item.text, item.html, item.url) {
+            (Some(text), None, None) => Ok(Source::Bytes {
+                name: "request".into(),
+                id,
+                bytes: text.into(),
+                kind: Some(InputKind::Text),
+            }),
+            (None, Some(html), None) => Ok(Source::Bytes {
+                name: "request".into(),
+                id,
+                bytes: html.into(),
+                kind: Some(InputKind::Html),
+            }),
+            (None, None, Some(url)) => Ok(Source::Url {
+                url,
+                id: Some(id).filter(|i| i.as_str() != default_id),
+            }),
+            _ => Err(Error::BadRequest(
+                "give exactly one of \"text\", \"html\" or \"url\"".into(),
+            )),
+        }
+    }
+}
+
+/// `POST /v1/analyze`.
+pub async fn analyze(
+    State(app): State<AppState>,
+    query: std::result::Result<Query<Params>, axum::extract::rejection::QueryRejection>,
+    request: Request,
+) -> Result<Response> {
+    let output = params(query)?;
+    let source = read_source(request, app.limits.max_body_bytes).await?;
+    run(&app, vec![source], output, true).await
+}
+
+/// `POST /v1/analyze/batch`: `{"documents": [{"text": …}, {"url": …}, …]}`.
+pub async fn analyze_batch(
+    State(app): State<AppState>,
+    query: std::result::Result<Query<Params>, axum::extract::rejection::QueryRejection>,
+    request: Request,
+) -> Result<Response> {
+    let output = params(query)?;
+    let (kind, body) = read_body(request, app.limits.max_body_bytes).await?;
+    if kind != "application/json" {
+        return Err(Error::UnsupportedMediaType { got: kind });
+    }
+    let batch: Batch = parse_json(&body)?;
+    if batch.documents.is_empty() {
+        return Err(Error::BadRequest("\"documents\" is empty".into()));
+    }
+    if batch.documents.len() > app.limits.max_documents {
+        return Err(Error::BadRequest(format!(
+            "{} documents in one batch; the limit is {}",
+            batch.documents.len(),
+            app.limits.max_documents
+        )));
+    }
+    let sources = batch
+        .documents
+        .into_iter()
+        .enumerate()
+        .map(|(i, item)| {
+            Source::from_item(item, &(i + 1).to_string())
+                .map_err(|e| Error::BadRequest(format!("document {}: {e}", i + 1)))
+        })
+        .collect::<Result<Vec<_>>>()?;
+    run(&app, sources, output, false).await
+}
+
+fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T> {
+    serde_json::from_slice(body).map_err(|e| Error::BadRequest(format!("invalid JSON body: {e}")))
+}
+
+/// The media type (lower case, without parameters) and the whole body, within `limit`.
+async fn read_body(request: Request, limit: usize) -> Result<(String, Bytes)> {
+    let kind = media_type(&request);
+    let bytes = limited_bytes(request.into_body(), limit).await?;
+    Ok((kind, bytes))
+}
+
+fn media_type(request: &Request) -> String {
+    let raw = request
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .unwrap_or("");
+    raw.split(';')
+        .next()
+        .unwrap_or("")
+        .trim()
+        .to_ascii_lowercase()
+}
+
+async fn limited_bytes(body: Body, limit: usize) -> Result<Bytes> {
+    axum::body::to_bytes(body, limit).await.map_err(|e| {
+        let too_large = std::iter::successors(Some(&e as &dyn std::error::Error), |e| e.source())
+            .any(|e| e.is::<http_body_util::LengthLimitError>());
+        if too_large {
+            Error::TooLarge { limit }
+        } else {
+            Error::BadRequest(format!("reading the request body: {e}"))
+        }
+    })
+}
+
+/// The one source of a `POST /v1/analyze` request, by content type.
+async fn read_source(request: Request, limit: usize) -> Result<Source> {
+    let kind = media_type(&request);
+    // Refuse a wrong type before reading a byte of the body.
+    if !matches!(
+        kind.as_str(),
+        "application/json" | "multipart/form-data" | "text/plain" | "text/html"
+    ) {
+        return Err(Error::UnsupportedMediaType {
+            got: if kind.is_empty() {
+                "(none)".into()
+            } else {
+                kind
+            },
+        });
+    }
+    if let Some(length) = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+    {
+        if length.parse::<u64>().is_ok_and(|n| n > limit as u64) {
+            return Err(Error::TooLarge { limit });
+        }
+    }
+    let (parts, body) = request.into_parts();
+    let bytes = limited_bytes(body, limit).await?;
+    let raw = |name: &str, kind| Source::Bytes {
+        name: name.into(),
+        id: "document".into(),
+        bytes: bytes.clone(),
+        kind,
+    };
+    match kind.as_str() {
+        "application/json" => Source::from_item(parse_json(&bytes)?, "document"),
+        "text/plain" => Ok(raw("request", Some(InputKind::Text))),
+        "text/html" => Ok(raw("request", Some(InputKind::Html))),
+        _ => {
+            let request = Request::from_parts(parts, Body::from(bytes));
+            let mut form = Multipart::from_request(request, &())
+                .await
+                .map_err(|e| Error::BadRequest(format!("bad multipart body: {}", e.body_text())))?;
+            while let Some(field) = form
+                .next_field()
+                .await
+                .map_err(|e| Error::BadRequest(format!("bad multipart body: {e}")))?
+            {
+                if field.name() != Some("file") {
+                    continue;
+                }
+                // Only the last path component: the name is shown and becomes the id, nothing more.
+                let name = field
+                    .file_name()
+                    .and_then(|n| n.rsplit(['/', '\\']).next())
+                    .filter(|n| !n.is_empty())
+                    .unwrap_or("upload")
+                    .to_owned();
+                let bytes = field
+                    .bytes()
+                    .await
+                    .map_err(|e| Error::BadRequest(format!("bad multipart body: {e}")))?;
+                let id = ingest::document_id(&ingest::Input::Path(PathBuf::from(&name)));
+                return Ok(Source::Bytes {
+                    name,
+                    id,
+                    bytes,
+                    kind: None,
+                });
+            }
+            Err(Error::BadRequest("the form has no \"file\" field".into()))
+        }
+    }
+}
+
+/// A source ready to read: bytes with how to read them, or why it could not be had.
+enum Loaded {
+    Bytes {
+        name: String,
+        id: String,
+        bytes: Bytes,
+        kind: Option<InputKind>,
+    },
+    Page {
+        url: String,
+        id: String,
+        fetched: crate::fetch::Fetched,
+    },
+}
+
+/// Fetch, analyse, write: the part shared by both routes. `single`: a fetch failure is the
+/// answer (with its own status) rather than an entry in `errors`.
+async fn run(
+    app: &AppState,
+    sources: Vec<Source>,
+    output: Output,
+    single: bool,
+) -> Result<Response> {
+    let slots = app.limits.concurrency;
+    let permit = app
+        .slots
+        .clone()
+        .try_acquire_owned()
+        .map_err(|_| Error::Busy { slots })?;
+    let seconds = app.limits.timeout.as_secs();
+    let deadline = Instant::now() + app.limits.timeout;
+    let work = async {
+        let mut loaded = Vec::with_capacity(sources.len());
+        for (i, source) in sources.into_iter().enumerate() {
+            loaded.push(match source {
+                Source::Bytes {
+                    name,
+                    id,
+                    bytes,
+                    kind,
+                } => Ok(Loaded::Bytes {
+                    name,
+                    id,
+                    bytes,
+                    kind,
+                }),
+                Source::Url { url, id } => match app.fetcher.fetch(&url).await {
+                    Ok(fetched) => {
+                        let id = id.unwrap_or_else(|| {
+                            if single {
+                                "document".into()
+                            } else {
+                                (i + 1).to_string()
+                            }
+                        });
+                        Ok(Loaded::Page { url, id, fetched })
+                    }
+                    Err(e) if single => return Err(e),
+                    Err(e) => Err(unspin::Error::Io {
+                        origin: Origin::record(&url, format!("document {}", i + 1)),
+                        source: std::io::Error::other(e.to_string()),
+                    }),
+                },
+            });
+        }
+        let app = app.clone();
+        tokio::task::spawn_blocking(move || {
+            // The slot is held until the work really ends, even if the client was already told
+            // it timed out: a slot stands for a busy core, not for a waiting client.
+            let _permit = permit;
+            render(&app, loaded, &output, deadline, seconds)
+        })
+        .await
+        .map_err(|e| Error::Internal(format!("the analysis task failed: {e}")))?
+    };
+    let (bytes, format) = match tokio::time::timeout(app.limits.timeout, work).await {
+        Ok(result) => result?,
+        Err(_) => return Err(Error::Timeout { seconds }),
+    };
+    let content_type = match format {
+        Format::Json | Format::LabelStudio => "application/json",
+        Format::Jsonl => "application/x-ndjson",
+        Format::Brat | Format::Semeval | Format::Text => "text/plain; charset=utf-8",
+    };
+    let mut response = Body::from(bytes).into_response();
+    response
+        .headers_mut()
+        .insert(header::CONTENT_TYPE, HeaderValue::from_static(content_type));
+    Ok(response)
+}
+
+/// Reads every document, analyses it and writes it with the library's writer for `format`.
+fn render(
+    app: &AppState,
+    loaded: Vec<std::result::Result<Loaded, unspin::Error>>,
+    output: &Output,
+    deadline: Instant,
+    seconds: u64,
+) -> Result<(Vec<u8>, Format)> {
+    let opts = IngestOptions {
+        kind: None,
+        max_doc_bytes: app.limits.max_body_bytes as u64,
+    };
+    let mut out = Vec::new();
+    let mut summary = Summary::default();
+    let mut first_error = None;
+    {
+        let writer_options = WriterOptions {
+            color: false,
+            tokens: output.tokens,
+            out_dir: None,
+        };
+        let mut writer = report::writer(output.format, &mut out, &writer_options);
+        let written = |e: std::io::Error| Error::Internal(format!("writing the output: {e}"));
+        let mut documents = Vec::<std::result::Result<Pending, unspin::Error>>::new();
+        for item in loaded {
+            match item {
+                Err(e) => documents.push(Err(e)),
+                Ok(Loaded::Bytes {
+                    name,
+                    id,
+                    bytes,
+                    kind,
+                }) => {
+                    let opts = IngestOptions {
+                        kind: kind.or(opts.kind),
+                        ..opts.clone()
+                    };
+                    let raw = Box::new(Cursor::new(bytes));
+                    match ingest::read_from(raw, PathBuf::from(&name), id, &opts) {
+                        Ok(stream) => documents.extend(stream.take(app.limits.max_documents + 1)),
+                        Err(e) => documents.push(Err(e)),
+                    }
+                }
+                Ok(Loaded::Page { url, id, fetched }) => {
+                    let origin = Origin::file(&url);
+                    let final_url = fetched.url.clone();
+                    documents.push(Ok(Pending::new(move || {
+                        if fetched.plain_text {
+                            let mut doc = ingest::text::document(&fetched.body, id, url, &origin)?;
+                            doc.meta.url = Some(final_url);
+                            Ok(doc)
+                        } else {
+                            ingest::html::document(
+                                &fetched.body,
+                                fetched.charset.as_deref(),
+                                Some(&final_url),
+                                id,
+                                url,
+                                &origin,
+                            )
+                        }
+                    })));
+                }
+            }
+        }
+        if documents.len() > app.limits.max_documents {
+            return Err(Error::Unprocessable(format!(
+                "the request holds more than {} documents",
+                app.limits.max_documents
+            )));
+        }
+        for document in documents {
+            if Instant::now() > deadline {
+                return Err(Error::Timeout { seconds });
+            }
+            match document.and_then(Pending::load) {
+                Ok(doc) => {
+                    if output.format == Format::Brat && summary.documents == 1 {
+                        return Err(Error::Unprocessable(
+                            "brat output holds one document; ask for json for several".into(),
+                        ));
+                    }
+                    let analysis = app
+                        .pipeline
+                        .analyze_with(doc, output.min_confidence)
+                        .map_err(Error::Analysis)?;
+                    summary.add(&analysis);
+                    writer.document(&analysis).map_err(written)?;
+                }
+                Err(e) => {
+                    summary.add_error();
+                    writer.error(&e).map_err(written)?;
+                    first_error.get_or_insert_with(|| e.to_string());
+                }
+            }
+        }
+        writer.finish(&summary).map_err(written)?;
+    }
+    if summary.documents == 0 {
+        return Err(Error::Unprocessable(
+            first_error.unwrap_or_else(|| "the request holds no document".into()),
+        ));
+    }
+    Ok((out, output.format))
+}
+
+/// `GET /healthz`.
+pub async fn healthz(State(app): State<AppState>) -> Json<serde_json::Value> {
+    let detectors: Vec<&str> = app.pipeline.detectors().map(|d| d.name()).collect();
+    Json(serde_json::json!({
+        "status": "ok",
+        "generator": GENERATOR,
+        "schema_version": SCHEMA_VERSION,
+        "detectors": detectors,
+        "analysis_slots": app.limits.concurrency,
+        "analysis_slots_free": app.slots.available_permits(),
+    }))
+}
+
+/// `GET /openapi.json`.
+pub async fn openapi() -> Response {
+    ([(header::CONTENT_TYPE, "application/json")], OPENAPI).into_response()
+}

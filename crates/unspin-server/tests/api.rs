@@ -1,0 +1,880 @@
+//! The API against a real server on a random loopback port: every route, the limits, bad
+//! requests, and URL fetching (refused private addresses; limits on what a site may send).
+//!
+//! The pipeline here runs a small word-list detector instead of the model, so each test knows
+//! exactly which spans to expect and runs in milliseconds; the CLI's tests run `unspin serve`
+//! with the real model.
+
+use std::collections::BTreeSet;
+use std::io::Cursor;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+use std::sync::Arc;
+use std::time::{Duration, Instant};
+
+use axum::response::{IntoResponse, Redirect};
+use axum::routing::get;
+use reqwest::{header, Client, StatusCode};
+use serde_json::{json, Value};
+use unspin::detect::{Detector, Technique, TechniqueSpan};
+use unspin::ingest::{self, IngestOptions, InputKind, Pending};
+use unspin::report::{self, Format, Summary, WriterOptions};
+use unspin::segment::Segmentation;
+use unspin::{CharIndex, Document, Pipeline};
+use unspin_server::{Config, FetchLimits, Limits, Server};
+
+/// Marks every occurrence of a few words, each with its technique and confidence; optionally
+/// sleeps first, to stand for a slow model.
+struct Words {
+    delay: Duration,
+}
+
+const WORDS: &[(&str, Technique, f32)] = &[
+    ("corrupt", Technique::LoadedLanguage, 0.9),
+    ("corrupt bureaucrats", Technique::NameCallingLabeling, 0.6),
+    ("patriot", Technique::FlagWaving, 0.3),
+];
+
+impl Detector for Words {
+    fn name(&self) -> &str {
+        "words"
+    }
+
+    fn detect(
+        &self,
+        doc: &Document,
+        segmentation: &Segmentation,
+    ) -> unspin::Result<Vec<TechniqueSpan>> {
+        std::thread::sleep(self.delay);
+        let index = CharIndex::new(&doc.text);
+        let mut spans = Vec::new();
+        for &(word, technique, confidence) in WORDS {
+            for (at, _) in doc.text.match_indices(word) {
+                let Some(span) = index.span_from_bytes(at..at + word.len()) else {
+                    continue;
+                };
+                spans.push(TechniqueSpan {
+                    technique,
+                    span,
+                    text: word.to_owned(),
+                    confidence,
+                    sentence: segmentation.sentence_at(span.start),
+                    detector: "words".into(),
+                });
+            }
+        }
+        Ok(spans)
+    }
+}
+
+const ARTICLE: &str =
+    "Harbour sold\n\nThe corrupt bureaucrats sold the harbour. Every true patriot knows it.\n";
+
+const PAGE: &str = "<html><head><title>Harbour</title></head><body><article><p>The corrupt bureaucrats sold the \
+                    harbour to foreign bankers behind closed doors, and nobody in the capital will say why.</p>\
+                    <p>Every true patriot knows what this means for the port towns and their workers.</p></article>\
+                    </body></html>";
+
+struct Running {
+    base: String,
+    client: Client,
+}
+
+impl Running {
+    fn url(&self, path: &str) -> String {
+        format!("{}{path}", self.base)
+    }
+
+    async fn post_json(
+        &self,
+        path: &str,
+        body: Value,
+    ) -> (StatusCode, reqwest::header::HeaderMap, String) {
+        let r = self
+            .client
+            .post(self.url(path))
+            .json(&body)
+            .send()
+            .await
+            .unwrap();
+        (r.status(), r.headers().clone(), r.text().await.unwrap())
+    }
+
+    async fn get(&self, path: &str) -> (StatusCode, reqwest::header::HeaderMap, String) {
+        let r = self.client.get(self.url(path)).send().await.unwrap();
+        (r.status(), r.headers().clone(), r.text().await.unwrap())
+    }
+}
+
+fn pipeline(delay: Duration) -> Arc<Pipeline> {
+    Arc::new(Pipeline::new().with_detector(Words { delay }))
+}
+
+async fn start_with(limits: Limits, fetch: FetchLimits, delay: Duration) -> Running {
+    let config = Config {
+        bind: "127.0.0.1:0".parse().unwrap(),
+        limits,
+        fetch,
+    };
+    let server = Server::bind(config, pipeline(delay)).unwrap();
+    let addr = server.local_addr().unwrap();
+    tokio::spawn(server.run_until(std::future::pending()));
+    Running {
+        base: format!("http://{addr}"),
+        client: Client::new(),
+    }
+}
+
+async fn start() -> Running {
+    start_with(Limits::default(), FetchLimits::default(), Duration::ZERO).await
+}
+
+/// The error message of a JSON error body, checking its shape and status on the way.
+fn error_message(status: StatusCode, body: &str) -> String {
+    let v: Value = serde_json::from_str(body).unwrap_or_else(|e| panic!("not JSON ({e}): {body}"));
+    assert_eq!(v["error"]["status"], status.as_u16(), "{body}");
+    let message = v["error"]["message"].as_str().unwrap().to_owned();
+    assert!(
+        !message.contains("panicked") && !message.contains("src/"),
+        "no internals: {message}"
+    );
+    message
+}
+
+fn span_texts(doc: &Value) -> Vec<(String, String)> {
+    doc["spans"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|s| {
+            (
+                s["technique"].as_str().unwrap().to_owned(),
+                s["text"].as_str().unwrap().to_owned(),
+            )
+        })
+        .collect()
+}
+
+/// What the library's JSON writer (the one `unspin analyze --format json` uses) writes for
+/// `bytes` read as a file called `name`.
+fn written_by_the_library(bytes: &[u8], name: &str, id: &str, kind: Option<InputKind>) -> String {
+    let pipeline = pipeline(Duration::ZERO);
+    let opts = IngestOptions {
+        kind,
+        ..IngestOptions::default()
+    };
+    let docs = ingest::read_from(
+        Box::new(Cursor::new(bytes.to_vec())),
+        PathBuf::from(name),
+        id.to_owned(),
+        &opts,
+    )
+    .unwrap();
+    let mut out = Vec::new();
+    {
+        let mut writer = report::writer(Format::Json, &mut out, &WriterOptions::default());
+        let mut summary = Summary::default();
+        for doc in docs {
+            let analysis = pipeline
+                .analyze(doc.and_then(Pending::load).unwrap())
+                .unwrap();
+            summary.add(&analysis);
+            writer.document(&analysis).unwrap();
+        }
+        writer.finish(&summary).unwrap();
+    }
+    String::from_utf8(out).unwrap()
+}
+
+fn multipart(name: &str, content: &[u8]) -> (String, Vec<u8>) {
+    let boundary = "unspin-test-boundary-7d1f";
+    let mut body = format!(
+        "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+    )
+    .into_bytes();
+    body.extend_from_slice(content);
+    body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+    (format!("multipart/form-data; boundary={boundary}"), body)
+}
+
+#[tokio::test]
+async fn healthz_names_the_detectors() {
+    let s = start().await;
+    let (status, headers, body) = s.get("/healthz").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers[header::CONTENT_TYPE]
+        .to_str()
+        .unwrap()
+        .starts_with("application/json"));
+    let v: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["status"], "ok");
+    assert_eq!(v["detectors"], json!(["words"]));
+    assert_eq!(v["schema_version"], report::SCHEMA_VERSION);
+}
+
+#[tokio::test]
+async fn analyze_text_answers_what_the_cli_writer_writes() {
+    let s = start().await;
+    let (status, headers, body) = s.post_json("/v1/analyze", json!({ "text": ARTICLE })).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    assert_eq!(headers[header::CONTENT_TYPE], "application/json");
+    let v: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["schema_version"], report::SCHEMA_VERSION);
+    let doc = &v["documents"][0];
+    assert_eq!(doc["text"], ARTICLE);
+    assert_eq!(doc["id"], "document");
+    assert_eq!(doc["meta"]["title"], "Harbour sold");
+    assert_eq!(
+        span_texts(doc),
+        [
+            ("Loaded_Language".to_owned(), "corrupt".to_owned()),
+            (
+                "Name_Calling,Labeling".to_owned(),
+                "corrupt bureaucrats".to_owned()
+            ),
+            ("Flag-Waving".to_owned(), "patriot".to_owned()),
+        ]
+    );
+    // Byte for byte what the report module writes for the same input.
+    assert_eq!(
+        body,
+        written_by_the_library(
+            ARTICLE.as_bytes(),
+            "request",
+            "document",
+            Some(InputKind::Text)
+        )
+    );
+    // A chosen id is kept.
+    let (_, _, body) = s
+        .post_json("/v1/analyze", json!({ "text": ARTICLE, "id": "harbour-1" }))
+        .await;
+    assert_eq!(
+        serde_json::from_str::<Value>(&body).unwrap()["documents"][0]["id"],
+        "harbour-1"
+    );
+}
+
+#[tokio::test]
+async fn formats_come_from_the_report_writers() {
+    let s = start().await;
+    let (status, headers, body) = s
+        .post_json("/v1/analyze?format=labelstudio", json!({ "text": ARTICLE }))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CONTENT_TYPE], "application/json");
+    let tasks: Value = serde_json::from_str(&body).unwrap();
+    let result = tasks[0]["predictions"][0]["result"].as_array().unwrap();
+    assert_eq!(result.len(), 3);
+    assert_eq!(result[0]["value"]["labels"][0], "Loaded_Language");
+    assert_eq!(result[0]["value"]["text"], "corrupt");
+
+    let (status, headers, body) = s
+        .post_json("/v1/analyze?format=brat", json!({ "text": ARTICLE }))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers[header::CONTENT_TYPE]
+        .to_str()
+        .unwrap()
+        .starts_with("text/plain"));
+    let first = body.lines().next().unwrap();
+    let fields: Vec<&str> = first.split('\t').collect();
+    assert_eq!(fields[0], "T1");
+    assert!(fields[1].starts_with("Loaded_Language "), "{first}");
+    assert_eq!(fields[2], "corrupt");
+
+    let (status, _, body) = s
+        .post_json(
+            "/v1/analyze?format=semeval",
+            json!({ "text": ARTICLE, "id": "7" }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(body.lines().next().unwrap(), "7\tLoaded_Language\t18\t25");
+
+    let (status, _, body) = s
+        .post_json("/v1/analyze?format=pdf", json!({ "text": ARTICLE }))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(error_message(status, &body).contains("unknown format \"pdf\""));
+}
+
+#[tokio::test]
+async fn min_confidence_filters_before_counting() {
+    let s = start().await;
+    let (status, _, body) = s
+        .post_json("/v1/analyze?min_confidence=0.5", json!({ "text": ARTICLE }))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+    let v: Value = serde_json::from_str(&body).unwrap();
+    let techniques: Vec<String> = span_texts(&v["documents"][0])
+        .into_iter()
+        .map(|(t, _)| t)
+        .collect();
+    assert_eq!(techniques, ["Loaded_Language", "Name_Calling,Labeling"]);
+    assert_eq!(v["documents"][0]["stats"]["spans"], 2);
+    for bad in ["1.5", "-1", "lots"] {
+        let (status, _, body) = s
+            .post_json(
+                &format!("/v1/analyze?min_confidence={bad}"),
+                json!({ "text": "x" }),
+            )
+            .await;
+        assert_eq!(status, StatusCode::BAD_REQUEST, "{bad}");
+        error_message(status, &body);
+    }
+    let (status, _, body) = s
+        .post_json("/v1/analyze?colour=red", json!({ "text": "x" }))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(error_message(status, &body).contains("colour"));
+}
+
+#[tokio::test]
+async fn html_raw_bodies_and_uploads_are_read_like_files() {
+    let s = start().await;
+    let (status, _, body) = s.post_json("/v1/analyze", json!({ "html": PAGE })).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let v: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["documents"][0]["meta"]["format"], "html");
+    assert!(!v["documents"][0]["text"].as_str().unwrap().contains('<'));
+    assert_eq!(span_texts(&v["documents"][0]).len(), 3);
+
+    let r = s
+        .client
+        .post(s.url("/v1/analyze"))
+        .header("content-type", "text/plain; charset=utf-8")
+        .body(ARTICLE)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let v: Value = r.json().await.unwrap();
+    assert_eq!(v["documents"][0]["text"], ARTICLE);
+
+    // An upload: the name gives the id (PTC style) and the format.
+    let (content_type, form) = multipart("article9001.txt", ARTICLE.as_bytes());
+    let r = s
+        .client
+        .post(s.url("/v1/analyze"))
+        .header("content-type", content_type)
+        .body(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let body = r.text().await.unwrap();
+    assert_eq!(
+        body,
+        written_by_the_library(ARTICLE.as_bytes(), "article9001.txt", "9001", None)
+    );
+    let v: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["documents"][0]["id"], "9001");
+    assert_eq!(v["documents"][0]["meta"]["source"], "article9001.txt");
+
+    // A JSON Lines upload holds several documents; a bad line is listed, the others analysed.
+    let lines = "{\"id\": \"a\", \"text\": \"A corrupt deal.\"}\nnot json\n{\"id\": \"b\", \"text\": \"Patriot games.\"}\n";
+    let (content_type, form) = multipart("../../etc/dump.jsonl", lines.as_bytes());
+    let r = s
+        .client
+        .post(s.url("/v1/analyze"))
+        .header("content-type", content_type)
+        .body(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::OK);
+    let v: Value = r.json().await.unwrap();
+    let ids: Vec<&str> = v["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["a", "b"]);
+    assert_eq!(
+        v["errors"][0]["source"], "dump.jsonl",
+        "only the file name is kept"
+    );
+    assert_eq!(v["errors"][0]["record"], "line 2");
+    assert_eq!(v["summary"]["errors"], 1);
+
+    let (content_type, form) = multipart("x.txt", b"");
+    let form = String::from_utf8(form)
+        .unwrap()
+        .replace("name=\"file\"", "name=\"other\"");
+    let r = s
+        .client
+        .post(s.url("/v1/analyze"))
+        .header("content-type", content_type)
+        .body(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::BAD_REQUEST);
+    assert!(error_message(r.status(), &r.text().await.unwrap()).contains("\"file\""));
+}
+
+#[tokio::test]
+async fn batch_analyses_each_document_and_lists_failures() {
+    let s = start().await;
+    let body = json!({ "documents": [
+        { "text": ARTICLE },
+        { "text": "   " },
+        { "html": PAGE, "id": "page" },
+        { "url": "http://127.0.0.1:9/private" },
+    ]});
+    let (status, _, text) = s.post_json("/v1/analyze/batch", body).await;
+    assert_eq!(status, StatusCode::OK, "{text}");
+    let v: Value = serde_json::from_str(&text).unwrap();
+    let ids: Vec<&str> = v["documents"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .map(|d| d["id"].as_str().unwrap())
+        .collect();
+    assert_eq!(ids, ["1", "page"]);
+    let errors = v["errors"].as_array().unwrap();
+    assert_eq!(errors.len(), 2, "{errors:?}");
+    assert!(
+        errors[0]["message"]
+            .as_str()
+            .unwrap()
+            .contains("empty document"),
+        "{errors:?}"
+    );
+    assert_eq!(errors[1]["record"], "document 4");
+    assert!(
+        errors[1]["message"].as_str().unwrap().contains("private"),
+        "{errors:?}"
+    );
+    assert_eq!(v["summary"]["documents"], 2);
+    assert_eq!(v["summary"]["errors"], 2);
+
+    let (status, _, text) = s
+        .post_json("/v1/analyze/batch", json!({ "documents": [] }))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    error_message(status, &text);
+    let many: Vec<Value> = (0..40).map(|_| json!({ "text": "x" })).collect();
+    let (status, _, text) = s
+        .post_json("/v1/analyze/batch", json!({ "documents": many }))
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(error_message(status, &text).contains("limit is 32"));
+    let (status, _, text) = s
+        .post_json(
+            "/v1/analyze/batch",
+            json!({ "documents": [{ "text": "a", "url": "http://x" }] }),
+        )
+        .await;
+    assert_eq!(status, StatusCode::BAD_REQUEST);
+    assert!(error_message(status, &text).starts_with("document 1: give exactly one of"));
+    let r = s
+        .client
+        .post(s.url("/v1/analyze/batch"))
+        .header("content-type", "text/plain")
+        .body("hi")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    // Several documents cannot be one brat file.
+    let two = json!({ "documents": [{ "text": ARTICLE }, { "text": ARTICLE }] });
+    let (status, _, text) = s.post_json("/v1/analyze/batch?format=brat", two).await;
+    assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(error_message(status, &text).contains("brat"));
+}
+
+#[tokio::test]
+async fn bad_requests_get_json_errors() {
+    let s = start().await;
+    let post = |body: &'static str, content_type: Option<&'static str>| {
+        let mut r = s.client.post(s.url("/v1/analyze")).body(body);
+        if let Some(t) = content_type {
+            r = r.header("content-type", t);
+        }
+        r.send()
+    };
+    let cases: &[(&str, Option<&str>, StatusCode, &str)] = &[
+        (
+            "{\"text\": ",
+            Some("application/json"),
+            StatusCode::BAD_REQUEST,
+            "invalid JSON body",
+        ),
+        (
+            "[1, 2]",
+            Some("application/json"),
+            StatusCode::BAD_REQUEST,
+            "invalid JSON body",
+        ),
+        (
+            "{\"txt\": \"hi\"}",
+            Some("application/json"),
+            StatusCode::BAD_REQUEST,
+            "unknown field `txt`",
+        ),
+        (
+            "{\"text\": 5}",
+            Some("application/json"),
+            StatusCode::BAD_REQUEST,
+            "invalid type",
+        ),
+        (
+            "{}",
+            Some("application/json"),
+            StatusCode::BAD_REQUEST,
+            "exactly one of",
+        ),
+        (
+            "{\"text\": \"a\", \"html\": \"b\"}",
+            Some("application/json"),
+            StatusCode::BAD_REQUEST,
+            "exactly one of",
+        ),
+        (
+            "<doc/>",
+            Some("application/xml"),
+            StatusCode::UNSUPPORTED_MEDIA_TYPE,
+            "application/xml",
+        ),
+        ("text", None, StatusCode::UNSUPPORTED_MEDIA_TYPE, "(none)"),
+        (
+            "--x\r\n",
+            Some("multipart/form-data"),
+            StatusCode::BAD_REQUEST,
+            "multipart",
+        ),
+        (
+            "{\"text\": \"  \\n \"}",
+            Some("application/json"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "empty document",
+        ),
+        (
+            "{\"html\": \"<html><body></body></html>\"}",
+            Some("application/json"),
+            StatusCode::UNPROCESSABLE_ENTITY,
+            "no article text",
+        ),
+    ];
+    for &(body, content_type, status, needle) in cases {
+        let r = post(body, content_type).await.unwrap();
+        assert_eq!(r.status(), status, "{body}");
+        assert!(r.headers()[header::CONTENT_TYPE]
+            .to_str()
+            .unwrap()
+            .starts_with("application/json"));
+        let message = error_message(status, &r.text().await.unwrap());
+        assert!(message.contains(needle), "{body}: {message}");
+    }
+    let (status, _, body) = s.get("/v1/analyze").await;
+    assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED);
+    assert!(error_message(status, &body).contains("GET"));
+    let (status, _, body) = s.get("/v2/nothing").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    assert!(error_message(status, &body).contains("/v2/nothing"));
+}
+
+#[tokio::test]
+async fn an_oversized_body_is_refused_with_413() {
+    let limits = Limits {
+        max_body_bytes: 1000,
+        ..Limits::default()
+    };
+    let s = start_with(limits, FetchLimits::default(), Duration::ZERO).await;
+    let big = "corrupt ".repeat(200);
+    let (status, _, body) = s.post_json("/v1/analyze", json!({ "text": big })).await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(error_message(status, &body).contains("1000 bytes"));
+    let (content_type, form) = multipart("big.txt", big.as_bytes());
+    let r = s
+        .client
+        .post(s.url("/v1/analyze/batch"))
+        .header("content-type", content_type)
+        .body(form)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    // Just under the limit is fine.
+    let (status, _, _) = s
+        .post_json("/v1/analyze", json!({ "text": "corrupt ".repeat(100) }))
+        .await;
+    assert_eq!(status, StatusCode::OK);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn when_every_slot_is_busy_the_next_request_gets_503_at_once() {
+    let limits = Limits {
+        concurrency: 1,
+        ..Limits::default()
+    };
+    let s = Arc::new(start_with(limits, FetchLimits::default(), Duration::from_millis(2500)).await);
+    let first = {
+        let s = Arc::clone(&s);
+        tokio::spawn(async move { s.post_json("/v1/analyze", json!({ "text": ARTICLE })).await })
+    };
+    // Time for the first request to take the only slot, even on a loaded machine.
+    tokio::time::sleep(Duration::from_millis(700)).await;
+    let asked = Instant::now();
+    let (status, headers, body) = s.post_json("/v1/analyze", json!({ "text": ARTICLE })).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+    assert!(
+        asked.elapsed() < Duration::from_millis(1500),
+        "refused without waiting"
+    );
+    assert_eq!(headers[header::RETRY_AFTER], "1");
+    assert!(error_message(status, &body).contains("busy"));
+    // Health checks are not analyses: they still answer.
+    assert_eq!(s.get("/healthz").await.0, StatusCode::OK);
+    let (status, _, _) = first.await.unwrap();
+    assert_eq!(status, StatusCode::OK);
+    // The slot is free again.
+    assert_eq!(
+        s.post_json("/v1/analyze", json!({ "text": "x" })).await.0,
+        StatusCode::OK
+    );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_past_the_time_limit_gets_504() {
+    let limits = Limits {
+        timeout: Duration::from_millis(300),
+        concurrency: 1,
+        ..Limits::default()
+    };
+    let s = start_with(limits, FetchLimits::default(), Duration::from_millis(1500)).await;
+    let asked = Instant::now();
+    let (status, _, body) = s.post_json("/v1/analyze", json!({ "text": ARTICLE })).await;
+    assert_eq!(status, StatusCode::GATEWAY_TIMEOUT);
+    assert!(
+        asked.elapsed() < Duration::from_millis(1000),
+        "answered at the limit, not when the work ended"
+    );
+    assert!(error_message(status, &body).contains("longer than the limit"));
+    // The abandoned analysis still runs, and still holds its slot: the server does not take on
+    // more work than it has slots for, whatever clients gave up on.
+    let (status, _, _) = s.post_json("/v1/analyze", json!({ "text": ARTICLE })).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+}
+
+#[tokio::test]
+async fn urls_to_private_addresses_are_refused() {
+    let s = start().await;
+    // The test server itself is on loopback: the very thing SSRF protection must not reach.
+    let own = s.url("/healthz");
+    for url in [
+        own.as_str(),
+        "http://localhost:9/",
+        "http://10.0.0.1/",
+        "http://[::1]/",
+        "http://169.254.169.254/latest/meta-data/",
+    ] {
+        let (status, _, body) = s.post_json("/v1/analyze", json!({ "url": url })).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{url}: {body}");
+        let message = error_message(status, &body);
+        assert!(
+            message.starts_with("refusing to fetch") && message.contains("private"),
+            "{message}"
+        );
+    }
+    for url in ["file:///etc/passwd", "ftp://example.com/x", "not a url"] {
+        let (status, _, body) = s.post_json("/v1/analyze", json!({ "url": url })).await;
+        assert_eq!(status, StatusCode::UNPROCESSABLE_ENTITY, "{url}");
+        assert!(error_message(status, &body).starts_with("refusing to fetch"));
+    }
+}
+
+/// A little site on loopback for the fetch tests.
+async fn site() -> SocketAddr {
+    let page = "<html><head><title>Harbour</title><link rel=\"canonical\" href=\"https://news.example/harbour\"></head>\
+                <body><article><p>The corrupt bureaucrats sold the harbour to foreign bankers behind closed doors, and \
+                nobody in the capital will say why they did it.</p><p>Every true patriot knows what this means for \
+                the port towns and for the workers who live there.</p></article></body></html>";
+    let app = axum::Router::new()
+        .route(
+            "/article",
+            get(move || async move { ([("content-type", "text/html; charset=utf-8")], page) }),
+        )
+        .route(
+            "/notes.txt",
+            get(|| async { ([("content-type", "text/plain")], "A corrupt deal.\n") }),
+        )
+        .route("/moved", get(|| async { Redirect::temporary("/article") }))
+        .route("/loop", get(|| async { Redirect::temporary("/loop") }))
+        .route(
+            "/image",
+            get(|| async {
+                (
+                    [("content-type", "image/png")],
+                    vec![0x89u8, b'P', b'N', b'G'],
+                )
+            }),
+        )
+        .route(
+            "/big",
+            get(|| async { ([("content-type", "text/html")], "<p>x</p>".repeat(20_000)) }),
+        )
+        .route(
+            "/missing",
+            get(|| async { (axum::http::StatusCode::NOT_FOUND, "gone").into_response() }),
+        );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move { axum::serve(listener, app).await });
+    addr
+}
+
+#[tokio::test]
+async fn urls_are_fetched_within_limits_when_private_ones_are_allowed() {
+    let fetch = FetchLimits {
+        allow_private: true,
+        max_bytes: 100_000,
+        max_redirects: 3,
+        ..FetchLimits::default()
+    };
+    let s = start_with(Limits::default(), fetch, Duration::ZERO).await;
+    let site = site().await;
+    let url = |path: &str| format!("http://{site}{path}");
+
+    let (status, _, body) = s
+        .post_json("/v1/analyze", json!({ "url": url("/moved") }))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let v: Value = serde_json::from_str(&body).unwrap();
+    let doc = &v["documents"][0];
+    assert_eq!(doc["meta"]["title"], "Harbour");
+    assert_eq!(doc["meta"]["source"], url("/moved"));
+    assert!(
+        doc["text"]
+            .as_str()
+            .unwrap()
+            .starts_with("The corrupt bureaucrats"),
+        "{}",
+        doc["text"]
+    );
+    assert_eq!(span_texts(doc).len(), 3);
+
+    let (status, _, body) = s
+        .post_json("/v1/analyze", json!({ "url": url("/notes.txt") }))
+        .await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let v: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(v["documents"][0]["text"], "A corrupt deal.\n");
+    assert_eq!(v["documents"][0]["meta"]["url"], url("/notes.txt"));
+
+    for (path, needle) in [
+        ("/image", "image/png"),
+        ("/big", "larger than the limit of 100000 bytes"),
+        ("/missing", "404"),
+        ("/loop", "redirects"),
+    ] {
+        let (status, _, body) = s
+            .post_json("/v1/analyze", json!({ "url": url(path) }))
+            .await;
+        assert_eq!(status, StatusCode::BAD_GATEWAY, "{path}: {body}");
+        let message = error_message(status, &body);
+        assert!(
+            message.starts_with(&format!("fetching {}", url(path))) && message.contains(needle),
+            "{message}"
+        );
+    }
+}
+
+#[tokio::test]
+async fn the_page_and_its_assets_are_served_with_a_strict_policy() {
+    let s = start().await;
+    let (status, headers, body) = s.get("/").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CONTENT_TYPE], "text/html; charset=utf-8");
+    let csp = headers[header::CONTENT_SECURITY_POLICY].to_str().unwrap();
+    assert!(
+        csp.contains("script-src 'self'") && !csp.contains("unsafe-inline"),
+        "{csp}"
+    );
+    assert!(body.contains("<script src=\"/assets/app.js\"") && body.contains("/assets/style.css"));
+    for remote in ["src=\"http", "href=\"http", "src=\"//", "href=\"//"] {
+        assert!(
+            !body.contains(remote),
+            "no CDN: everything is served from here ({remote})"
+        );
+    }
+    let (status, headers, script) = s.get("/assets/app.js").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers[header::CONTENT_TYPE]
+        .to_str()
+        .unwrap()
+        .starts_with("text/javascript"));
+    // The article is hostile input: the page must never parse strings as HTML.
+    for sink in [
+        "innerHTML",
+        "outerHTML",
+        "insertAdjacentHTML",
+        "document.write",
+        "eval(",
+    ] {
+        assert!(!script.contains(sink), "app.js uses {sink}");
+    }
+    let (status, headers, _) = s.get("/assets/style.css").await;
+    assert_eq!(status, StatusCode::OK);
+    assert!(headers[header::CONTENT_TYPE]
+        .to_str()
+        .unwrap()
+        .starts_with("text/css"));
+    let (status, _, body) = s.get("/assets/../Cargo.toml").await;
+    assert_eq!(status, StatusCode::NOT_FOUND);
+    error_message(status, &body);
+}
+
+#[tokio::test]
+async fn the_openapi_document_lists_exactly_the_routes_served() {
+    let s = start().await;
+    let (status, headers, body) = s.get("/openapi.json").await;
+    assert_eq!(status, StatusCode::OK);
+    assert_eq!(headers[header::CONTENT_TYPE], "application/json");
+    let doc: Value = serde_json::from_str(&body).unwrap();
+    assert!(doc["openapi"].as_str().unwrap().starts_with("3."));
+    let paths = doc["paths"].as_object().unwrap();
+    let documented: BTreeSet<&str> = paths.keys().map(String::as_str).collect();
+    let served = BTreeSet::from([
+        "/",
+        "/assets/{file}",
+        "/healthz",
+        "/openapi.json",
+        "/v1/analyze",
+        "/v1/analyze/batch",
+    ]);
+    assert_eq!(documented, served);
+    // Every documented operation exists on the server with that method (not 404 or 405), and
+    // every other method on the path is refused.
+    for (path, item) in paths {
+        let concrete = path.replace("{file}", "app.js");
+        for method in ["get", "post", "put", "delete"] {
+            let request = s
+                .client
+                .request(method.to_uppercase().parse().unwrap(), s.url(&concrete));
+            let request = match (method, path.as_str()) {
+                ("post", "/v1/analyze/batch") => {
+                    request.json(&json!({ "documents": [{ "text": ARTICLE }] }))
+                }
+                ("post", _) => request.json(&json!({ "text": ARTICLE })),
+                _ => request,
+            };
+            let status = request.send().await.unwrap().status();
+            if item.get(method).is_some() {
+                assert!(status.is_success(), "{method} {path}: {status}");
+            } else {
+                assert_eq!(status, StatusCode::METHOD_NOT_ALLOWED, "{method} {path}");
+            }
+        }
+    }
+    // The documented error statuses include the ones the limits produce.
+    let responses = doc["paths"]["/v1/analyze"]["post"]["responses"]
+        .as_object()
+        .unwrap();
+    for code in ["400", "413", "415", "422", "502", "503", "504"] {
+        assert!(responses.contains_key(code), "{code}");
+    }
+}

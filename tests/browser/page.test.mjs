@@ -1,0 +1,277 @@
+// Browser tests for the unspin page: the real `unspin serve` (with the model) driven through
+// headless Chromium. Run after `cargo build`/`cargo test` (it uses the debug binary):
+//
+//   cd tests/browser && npm ci && node page.test.mjs
+//
+// Environment: UNSPIN_BIN (default: $CARGO_TARGET_DIR or target, /debug/unspin), CHROMIUM
+// (default /usr/bin/chromium), ARTIFACTS (default target/browser-artifacts).
+import { spawn } from 'node:child_process';
+import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { chromium } from 'playwright-core';
+
+const here = dirname(fileURLToPath(import.meta.url));
+const repo = resolve(here, '../..');
+const targetDir = process.env.CARGO_TARGET_DIR ? resolve(process.env.CARGO_TARGET_DIR) : join(repo, 'target');
+const bin = process.env.UNSPIN_BIN || join(targetDir, 'debug', 'unspin');
+const browserPath = process.env.CHROMIUM || '/usr/bin/chromium';
+const artifacts = process.env.ARTIFACTS ? resolve(process.env.ARTIFACTS) : join(repo, 'target', 'browser-artifacts');
+const article = readFileSync(join(repo, 'examples', 'article9001.txt'), 'utf8');
+
+let failures = 0;
+async function check(name, fn) {
+  const started = Date.now();
+  try {
+    await fn();
+    console.log(`ok   ${name} (${Date.now() - started} ms)`);
+  } catch (err) {
+    failures += 1;
+    console.log(`FAIL ${name}\n     ${err && err.stack ? err.stack : err}`);
+  }
+}
+
+function assert(condition, message) {
+  if (!condition) throw new Error(message);
+}
+
+function equalSets(a, b) {
+  return a.size === b.size && [...a].every((x) => b.has(x));
+}
+
+// `unspin serve` on a free port; resolves with its base URL once it listens.
+function startServer() {
+  if (!existsSync(bin)) throw new Error(`${bin} does not exist: build it first (cargo build -p unspin-cli)`);
+  const child = spawn(bin, ['serve', '--bind', '127.0.0.1:0', '--concurrency', '2'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  return new Promise((resolvePromise, reject) => {
+    let seen = '';
+    const timer = setTimeout(() => reject(new Error(`no address from unspin serve after 120 s: ${seen}`)), 120000);
+    child.stderr.on('data', (chunk) => {
+      seen += chunk.toString();
+      const match = seen.match(/listening on (http:\/\/[^/\s]+)\//);
+      if (match) {
+        clearTimeout(timer);
+        resolvePromise({ child, base: match[1] });
+      }
+    });
+    child.on('exit', (code) => reject(new Error(`unspin serve exited with ${code}: ${seen}`)));
+  });
+}
+
+async function analyseText(page, text) {
+  await page.fill('#text', text);
+  await page.click('#analyse');
+  await page.waitForFunction(() => /Analysed|Could not/.test(document.getElementById('status').textContent), null, { timeout: 120000 });
+  const status = await page.textContent('#status');
+  assert(status.startsWith('Analysed'), `status: ${status}`);
+}
+
+// What the page shows: for each span index, the text of the marks that carry it, and the
+// techniques on the marks.
+function shownSpans(page) {
+  return page.evaluate(() => {
+    const texts = {};
+    const techniques = new Set();
+    for (const mark of document.querySelectorAll('#article mark')) {
+      for (const id of mark.dataset.spans.split(' ')) texts[id] = (texts[id] || '') + mark.textContent;
+      for (const t of mark.dataset.techniques.split('|')) techniques.add(t);
+    }
+    return { texts, techniques: [...techniques] };
+  });
+}
+
+async function api(base, body) {
+  const response = await fetch(`${base}/v1/analyze`, {
+    method: 'POST', headers: { 'Content-Type': 'application/json' }, body: JSON.stringify(body),
+  });
+  assert(response.ok, `API answered ${response.status}`);
+  return response.json();
+}
+
+const { child, base } = await startServer();
+const browser = await chromium.launch({ executablePath: browserPath, headless: true, args: ['--no-sandbox'] });
+mkdirSync(artifacts, { recursive: true });
+try {
+  const context = await browser.newContext({ viewport: { width: 1280, height: 900 }, acceptDownloads: true });
+  const page = await context.newPage();
+  const dialogs = [];
+  page.on('dialog', (dialog) => {
+    dialogs.push(dialog.message());
+    dialog.dismiss().catch(() => {});
+  });
+  const consoleErrors = [];
+  page.on('console', (m) => {
+    // A refused request (the 422 below) is logged by the browser itself; that is not a bug.
+    if (m.type() === 'error' && !m.text().startsWith('Failed to load resource')) consoleErrors.push(m.text());
+  });
+  page.on('pageerror', (e) => consoleErrors.push(String(e)));
+  await page.goto(base);
+
+  const expected = (await api(base, { text: article })).documents[0];
+
+  await check('pasted article is analysed and every span is highlighted with its technique', async () => {
+    await analyseText(page, article);
+    const shown = await shownSpans(page);
+    assert(expected.spans.length > 0, 'the model found no span in the example article');
+    const want = new Set(expected.spans.map((s) => s.technique));
+    assert(equalSets(new Set(shown.techniques), want), `marks show ${shown.techniques}, the API found ${[...want]}`);
+    expected.spans.forEach((span, i) => {
+      assert(shown.texts[i] === span.text, `span ${i}: page shows ${JSON.stringify(shown.texts[i])}, API ${JSON.stringify(span.text)}`);
+    });
+    const legend = await page.$$eval('#legend button', (bs) => bs.map((b) => b.dataset.technique));
+    assert(equalSets(new Set(legend), want), `legend ${legend}`);
+    const score = await page.textContent('#summary');
+    assert(score.includes(`${Math.round(expected.stats.score * 100)}%`), `summary ${score}`);
+    assert((await page.$$('#chart .bar')).length === want.size, 'one bar per technique');
+  });
+
+  await check('a screenshot is saved', async () => {
+    await page.click('#article mark');
+    await page.screenshot({ path: join(artifacts, 'page.png'), fullPage: true });
+  });
+
+  await check('the legend filters the highlights', async () => {
+    const label = await page.$eval('#legend button', (b) => b.dataset.technique);
+    const before = await page.$$eval('#article mark', (ms) => ms.length);
+    await page.click(`#legend button[data-technique="${label}"]`);
+    const pressed = await page.$eval(`#legend button[data-technique="${label}"]`, (b) => b.getAttribute('aria-pressed'));
+    assert(pressed === 'false', `aria-pressed ${pressed}`);
+    const shown = await shownSpans(page);
+    assert(!shown.techniques.includes(label), `${label} still highlighted`);
+    await page.click(`#legend button[data-technique="${label}"]`);
+    const after = await page.$$eval('#article mark', (ms) => ms.length);
+    assert(after === before, `marks ${before} → ${after} after showing ${label} again`);
+  });
+
+  await check('a highlight explains itself on click and from the keyboard', async () => {
+    await page.click('#article mark');
+    const details = await page.textContent('#details');
+    assert(/confidence/.test(details), `details: ${details}`);
+    const first = expected.spans[0];
+    const entry = expected.techniques.find((t) => t.label === first.technique);
+    await page.evaluate(() => document.getElementById('details').replaceChildren());
+    await page.focus('#article mark');
+    await page.keyboard.press('Enter');
+    const again = await page.textContent('#details');
+    assert(again.includes(entry.definition), 'the first span\'s definition is shown');
+  });
+
+  await check('the confidence slider hides less certain spans', async () => {
+    const min = Math.max(...expected.spans.map((s) => s.confidence)) + 0.001;
+    await page.$eval('#confidence', (input, value) => {
+      input.value = String(value);
+      input.dispatchEvent(new Event('input'));
+    }, Math.min(1, min));
+    await page.waitForFunction(() => document.querySelectorAll('#article mark').length === 0);
+    await page.$eval('#confidence', (input) => {
+      input.value = '0';
+      input.dispatchEvent(new Event('input'));
+    });
+    await page.waitForFunction(() => document.querySelectorAll('#article mark').length > 0);
+  });
+
+  await check('JSON and Label Studio exports download the server\'s output', async () => {
+    const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-json')]);
+    const json = JSON.parse(readFileSync(await download.path(), 'utf8'));
+    assert(typeof json.schema_version === 'string' && json.generator.startsWith('unspin'), 'a versioned unspin document');
+    assert(json.documents[0].text === article, 'the exported text is the article');
+    assert(json.documents[0].spans.length === expected.spans.length, 'every span exported');
+    await download.saveAs(join(artifacts, 'export.json'));
+    const [ls] = await Promise.all([page.waitForEvent('download'), page.click('#export-labelstudio')]);
+    const tasks = JSON.parse(readFileSync(await ls.path(), 'utf8'));
+    assert(Array.isArray(tasks) && tasks[0].predictions[0].result.length === expected.spans.length, 'Label Studio tasks');
+    const [brat] = await Promise.all([page.waitForEvent('download'), page.click('#export-brat')]);
+    const ann = readFileSync(await brat.path(), 'utf8');
+    assert(/^T1\t/.test(ann), `brat: ${ann.slice(0, 80)}`);
+  });
+
+  await check('hostile article text is shown as text, never run or parsed', async () => {
+    const hostile = '<script>window.__pwned = 1; alert("script")</script> 🙂 Harbour <b>deal</b>\n\n'
+      + 'Officials said <img src=x onerror="window.__pwned = 2; alert(\'img\')"> and "><svg onload=alert(3)> that the corrupt '
+      + 'bureaucrats sold the harbour for pocket change. Every true patriot knows what this means.\n';
+    await analyseText(page, hostile);
+    await page.waitForTimeout(300);
+    const state = await page.evaluate(() => ({
+      pwned: window.__pwned,
+      injected: document.querySelectorAll('#results img, #results script, #results svg, #results b').length,
+      text: document.getElementById('article').textContent,
+      title: document.getElementById('meta').textContent,
+    }));
+    assert(dialogs.length === 0, `dialogs opened: ${dialogs}`);
+    assert(state.pwned === undefined, 'a payload ran');
+    assert(state.injected === 0, `${state.injected} elements injected`);
+    assert(state.text === hostile, 'the article is shown exactly as written');
+    assert(state.title.includes('<script>'), 'the title is shown as text');
+    const expectedHostile = (await api(base, { text: hostile })).documents[0];
+    const shown = await shownSpans(page);
+    expectedHostile.spans.forEach((span, i) => {
+      assert(shown.texts[i] === span.text, `span ${i} after an astral character: ${shown.texts[i]} vs ${span.text}`);
+    });
+  });
+
+  await check('an uploaded file is analysed like the pasted text', async () => {
+    await page.fill('#text', '');
+    await page.setInputFiles('#file', join(repo, 'examples', 'article9001.txt'));
+    await page.click('#analyse');
+    await page.waitForFunction(() => /Analysed|Could not/.test(document.getElementById('status').textContent));
+    const status = await page.textContent('#status');
+    assert(status.startsWith('Analysed'), `status: ${status}`);
+    assert((await page.textContent('#article')) === article, 'the uploaded article is shown');
+    const shown = await shownSpans(page);
+    expected.spans.forEach((span, i) => assert(shown.texts[i] === span.text, `span ${i}`));
+    await page.setInputFiles('#file', []);
+  });
+
+  await check('a private URL is refused with a readable message', async () => {
+    await page.fill('#text', '');
+    await page.fill('#url', `${base}/healthz`);
+    await page.click('#analyse');
+    await page.waitForFunction(() => /Could not/.test(document.getElementById('status').textContent));
+    const status = await page.textContent('#status');
+    assert(status.includes('refusing to fetch'), status);
+    await page.fill('#url', '');
+  });
+
+  await check('a 10,000-word article is analysed and redrawn quickly', async () => {
+    const body = article.split('\n').slice(2).join('\n');
+    const long = `A long one\n\n${Array.from({ length: 44 }, () => body).join('\n\n')}`;
+    const words = long.split(/\s+/).filter(Boolean).length;
+    assert(words >= 10000, `${words} words`);
+    const started = Date.now();
+    await analyseText(page, long);
+    const total = Date.now() - started;
+    const redraw = await page.evaluate(async () => {
+      const input = document.getElementById('confidence');
+      const t = performance.now();
+      input.value = '0.05';
+      input.dispatchEvent(new Event('input'));
+      await new Promise((r) => requestAnimationFrame(() => requestAnimationFrame(r)));
+      return performance.now() - t;
+    });
+    const marks = await page.$$eval('#article mark', (ms) => ms.length);
+    console.log(`     ${words} words: analysed and drawn in ${total} ms; ${marks} marks redrawn in ${Math.round(redraw)} ms`);
+    assert(redraw < 1000, `redrawing took ${redraw} ms`);
+  });
+
+  await check('on a phone-width screen nothing overflows sideways', async () => {
+    const phone = await browser.newContext({ viewport: { width: 390, height: 844 }, isMobile: true, hasTouch: true });
+    const p = await phone.newPage();
+    await p.goto(base);
+    await analyseText(p, article);
+    const overflow = await p.evaluate(() => document.documentElement.scrollWidth - window.innerWidth);
+    assert(overflow <= 0, `the page is ${overflow}px wider than the screen`);
+    await p.screenshot({ path: join(artifacts, 'page-phone.png') });
+    await phone.close();
+  });
+
+  await check('no script errors on the page', async () => {
+    assert(consoleErrors.length === 0, consoleErrors.join('\n'));
+  });
+} finally {
+  await browser.close();
+  child.kill();
+}
+
+console.log(failures ? `${failures} browser test(s) failed` : 'all browser tests passed');
+console.log(`artifacts: ${artifacts}`);
+process.exit(failures ? 1 : 0);

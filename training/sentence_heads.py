@@ -1,0 +1,160 @@
+"""Sentence heads on the shipped encoder: check-worthiness and subjectivity.
+
+    python sentence_heads.py --model ../models/unspin-ptc-minilm \
+        --checkworthy CHECKTHAT_CW_DIR --subjectivity CHECKTHAT_SUBJ_DIR [--write]
+
+The detector's encoder stays frozen: a sentence's feature is the mean of its token states from the
+very ONNX graph the Rust side runs (so one forward pass over an article serves the technique
+detector and both heads). On top, a logistic regression per task (L2, class-balanced, fitted by
+full-batch L-BFGS on the training file). Thresholds and reported scores come from the dev files:
+the threshold is chosen on one half and scored on the other, both ways ("cross-tuned").
+With --write the heads go to MODEL/sentence_heads.safetensors and their thresholds to
+config.json.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+import numpy as np
+
+
+def read_tsv(path: Path, text_col: str, label_col: str, positive: str):
+    lines = path.read_text(encoding="utf-8").replace("\r\n", "\n").split("\n")
+    head = lines[0].split("\t")
+    ti, li = head.index(text_col), head.index(label_col)
+    rows = [l.split("\t") for l in lines[1:] if l.strip()]
+    return [r[ti] for r in rows], np.array([1.0 if r[li].strip() == positive else 0.0 for r in rows])
+
+
+def features(sess, tok, texts, batch=64, max_len=128):
+    cls, sep = tok.token_to_id("[CLS]"), tok.token_to_id("[SEP]")
+    out = np.zeros((len(texts), 384), dtype=np.float32)
+    encs = [tok.encode(t, add_special_tokens=False).ids[: max_len - 2] for t in texts]
+    order = sorted(range(len(texts)), key=lambda i: -len(encs[i]))
+    for b0 in range(0, len(order), batch):
+        idx = order[b0:b0 + batch]
+        T = max(len(encs[i]) for i in idx) + 2
+        ids = np.zeros((len(idx), T), dtype=np.int64)
+        mask = np.zeros((len(idx), T), dtype=np.int64)
+        for b, i in enumerate(idx):
+            e = encs[i]
+            ids[b, 0], ids[b, 1:len(e) + 1], ids[b, len(e) + 1] = cls, e, sep
+            mask[b, :len(e) + 2] = 1
+        _, h = sess.run(None, {"input_ids": ids, "attention_mask": mask})
+        for b, i in enumerate(idx):
+            n = len(encs[i])
+            out[i] = h[b, 1:n + 1].mean(0) if n else h[b, 0]
+    return out
+
+
+def fit_logreg(x, y, l2):
+    import torch
+
+    x = torch.tensor(x, dtype=torch.float64)
+    y = torch.tensor(y, dtype=torch.float64)
+    mu, sd = x.mean(0), x.std(0) + 1e-6
+    xs = (x - mu) / sd
+    pos = y.mean()
+    wts = torch.where(y > 0, 0.5 / pos, 0.5 / (1 - pos))
+    w = torch.zeros(x.shape[1], dtype=torch.float64, requires_grad=True)
+    b = torch.zeros((), dtype=torch.float64, requires_grad=True)
+    opt = torch.optim.LBFGS([w, b], max_iter=500, line_search_fn="strong_wolfe")
+
+    def closure():
+        opt.zero_grad()
+        z = xs @ w + b
+        loss = (wts * torch.nn.functional.binary_cross_entropy_with_logits(z, y, reduction="none")).mean() + l2 * (w ** 2).sum()
+        loss.backward()
+        return loss
+
+    opt.step(closure)
+    # Fold the standardisation into the weights: z = (x - mu) / sd · w + b.
+    w_raw = (w / sd).detach()
+    b_raw = (b - (mu / sd * w).sum()).detach()
+    return w_raw.numpy(), float(b_raw)
+
+
+def f1_pos(y, pred):
+    tp = float(((pred == 1) & (y == 1)).sum())
+    fp = float(((pred == 1) & (y == 0)).sum())
+    fn = float(((pred == 0) & (y == 1)).sum())
+    return 2 * tp / (2 * tp + fp + fn) if tp else 0.0
+
+
+def macro_f1(y, pred):
+    return (f1_pos(y, pred) + f1_pos(1 - y, 1 - pred)) / 2
+
+
+def cross_tuned(y, p, measure):
+    grid = np.arange(0.05, 0.96, 0.01)
+    idx = np.arange(len(y))
+    halves = [idx[0::2], idx[1::2]]
+    pred = np.zeros(len(y))
+    for k in (0, 1):
+        h = halves[k]
+        th = max(grid, key=lambda t: measure(y[h], (p[h] >= t).astype(float)))
+        o = halves[1 - k]
+        pred[o] = (p[o] >= th).astype(float)
+    full = float(max(grid, key=lambda t: measure(y, (p >= t).astype(float))))
+    return measure(y, pred), full, measure(y, (p >= 0.5).astype(float))
+
+
+def main():
+    ap = argparse.ArgumentParser()
+    ap.add_argument("--model", type=Path, required=True)
+    ap.add_argument("--checkworthy", type=Path, required=True)
+    ap.add_argument("--subjectivity", type=Path, required=True)
+    ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--write", action="store_true")
+    args = ap.parse_args()
+    import onnxruntime as ort
+    from tokenizers import BertWordPieceTokenizer
+
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = args.threads
+    sess = ort.InferenceSession(str(args.model / "model.onnx"), opts, providers=["CPUExecutionProvider"])
+    tok = BertWordPieceTokenizer(str(args.model / "vocab.txt"), lowercase=True)
+    tasks = {
+        "checkworthy": (args.checkworthy / "CT24_checkworthy_english_train.tsv", args.checkworthy / "CT24_checkworthy_english_dev.tsv",
+                        "Text", "class_label", "Yes", f1_pos, "F1 of the positive class"),
+        "subjective": (args.subjectivity / "train_en.tsv", args.subjectivity / "dev_en.tsv",
+                       "sentence", "label", "SUBJ", macro_f1, "macro-F1"),
+    }
+    weights, biases, report = [], [], {}
+    for name, (train_f, dev_f, tc, lc, posv, measure, mname) in tasks.items():
+        xt, yt = read_tsv(train_f, tc, lc, posv)
+        xd, yd = read_tsv(dev_f, tc, lc, posv)
+        ft, fd = features(sess, tok, xt), features(sess, tok, xd)
+        best = None
+        for l2 in (1e-4, 1e-3, 1e-2):
+            w, b = fit_logreg(ft, yt, l2)
+            p = 1 / (1 + np.exp(-(fd @ w + b)))
+            score, th, at_half = cross_tuned(yd, p, measure)
+            print(f"{name}: l2={l2} dev {mname} cross-tuned {score:.4f} (threshold on all dev {th:.2f}; at 0.5: {at_half:.4f})")
+            if best is None or score > best[0]:
+                best = (score, l2, w, b, th, at_half)
+        score, l2, w, b, th, at_half = best
+        weights.append(w)
+        biases.append(b)
+        report[name] = {"measure": mname, "dev_cross_tuned": round(score, 4), "dev_at_0.5": round(at_half, 4),
+                        "threshold": round(th, 2), "l2": l2, "train_sentences": len(xt), "dev_sentences": len(xd)}
+    print(json.dumps(report, indent=1))
+    if args.write:
+        from safetensors.numpy import save_file
+
+        save_file({"sentence_head.weight": np.stack(weights).astype(np.float32),
+                   "sentence_head.bias": np.array(biases, dtype=np.float32)},
+                  str(args.model / "sentence_heads.safetensors"))
+        cfg_path = args.model / "config.json"
+        cfg = json.loads(cfg_path.read_text())
+        cfg["sentence_heads"] = list(tasks)
+        cfg["sentence_thresholds"] = {k: v["threshold"] for k, v in report.items()}
+        cfg["sentence_validation"] = report
+        cfg_path.write_text(json.dumps(cfg, indent=1) + "\n")
+
+
+if __name__ == "__main__":
+    main()
