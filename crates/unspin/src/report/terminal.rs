@@ -47,6 +47,9 @@ fn background(t: Technique) -> u8 {
 /// Columns for the legend's explanations: fits an 80-column terminal with room to spare.
 pub const WIDTH: usize = 78;
 
+/// Indent of a claim's sentence under its line of sources and flags.
+const CLAIM_INDENT: &str = "       ";
+
 /// Indent of an explanation under its legend line.
 const EXPLAIN_INDENT: &str = "      ";
 
@@ -143,7 +146,9 @@ impl<W: Write> Terminal<W> {
             writeln!(self.out, "  {:>3}  {}", sc.sentence + 1, line.join(" · "))?;
             let body: String = sentence.span.text(text).split_whitespace().collect::<Vec<_>>().join(" ");
             let body = if body.chars().count() > 150 { format!("{}…", body.chars().take(149).collect::<String>()) } else { body };
-            writeln!(self.out, "       {}", self.paint(DIM, &format!("“{body}”")))?;
+            for line in wrap(&format!("“{body}”"), WIDTH - CLAIM_INDENT.len()) {
+                writeln!(self.out, "{CLAIM_INDENT}{}", self.paint(DIM, &line))?;
+            }
         }
         let s = &claims.summary;
         let subjective = match (s.subjective, s.subjective_share) {
