@@ -116,6 +116,37 @@ def inference_windows(n: int) -> list[int]:
     return starts
 
 
+def read_windows(ids, cls: int, sep: int, content: int, batch: int, forward):
+    """Reads token ids the way the Rust detector does: windows every STRIDE tokens, longest first,
+    `batch` per call of `forward(ids [B, T], mask [B, T]) -> (probs [B, T, C], hidden [B, T, H])`
+    (NumPy arrays). Returns the probabilities averaged over overlapping windows [n, C], the window
+    starts and each window's hidden states ([CLS] first, float64)."""
+    n = len(ids)
+    starts = inference_windows(n)
+    length = lambda w: min(starts[w] + content, n) - starts[w]  # noqa: E731
+    order = sorted(range(len(starts)), key=lambda w: (-length(w), w))
+    sums = counts = None
+    hidden = [None] * len(starts)
+    for b0 in range(0, len(order), batch):
+        chunk = order[b0:b0 + batch]
+        T = length(chunk[0]) + 2
+        x = np.zeros((len(chunk), T), dtype=np.int64)
+        mask = np.zeros((len(chunk), T), dtype=np.int64)
+        for b, w in enumerate(chunk):
+            L = length(w)
+            x[b, 0], x[b, 1:L + 1], x[b, L + 1] = cls, ids[starts[w]:starts[w] + L], sep
+            mask[b, :L + 2] = 1
+        p, h = forward(x, mask)
+        if sums is None:
+            sums, counts = np.zeros((n, p.shape[-1])), np.zeros(n)
+        for b, w in enumerate(chunk):
+            L = length(w)
+            sums[starts[w]:starts[w] + L] += p[b, 1:L + 1]
+            counts[starts[w]:starts[w] + L] += 1
+            hidden[w] = h[b, :L + 2].astype(np.float64)
+    return sums / counts[:, None], starts, hidden
+
+
 def repeats(text_lower: str, piece: str) -> int:
     """How many more times the span's text occurs in the article (case-insensitive)."""
     p = piece.strip().lower()

@@ -182,12 +182,13 @@ def read_article(model, a, dev, batch=32):
 class SpanHead:
     """The span head in NumPy (what the Rust side computes): Linear, exact GELU, Linear, softmax."""
 
-    def __init__(self, model):
-        sh = model.span_head
-        self.w1 = sh[0].weight.detach().cpu().double().numpy()
-        self.b1 = sh[0].bias.detach().cpu().double().numpy()
-        self.w2 = sh[3].weight.detach().cpu().double().numpy()
-        self.b2 = sh[3].bias.detach().cpu().double().numpy()
+    def __init__(self, model=None, tensors=None):
+        """From a trained `Detector`, or from tensors named as in model.safetensors."""
+        if tensors is None:
+            tensors = {k: v.detach().cpu().numpy() for k, v in model.span_head.state_dict().items()}
+            tensors = {"span_head." + k: v for k, v in tensors.items()}
+        self.w1, self.b1, self.w2, self.b2 = (tensors[f"span_head.{k}"].astype(np.float64)
+                                              for k in ("0.weight", "0.bias", "3.weight", "3.bias"))
 
     def __call__(self, x):
         z = self.w1 @ x + self.b1

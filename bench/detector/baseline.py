@@ -24,8 +24,7 @@ HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE.parent.parent / "training"))
 
 import ptc  # noqa: E402
-from reference import Head  # noqa: E402
-from train import Reader  # noqa: E402
+from train import Reader, SpanHead  # noqa: E402
 
 
 def dequantized(tensors: dict, name: str) -> np.ndarray:
@@ -62,7 +61,7 @@ def load(model_dir: Path):
         state[torch_name] = torch.from_numpy(np.ascontiguousarray(w.T if transposed else w))
     bert.load_state_dict({k[len("bert."):]: v for k, v in state.items() if k.startswith("bert.")}, strict=False)
     token_head.load_state_dict({k[len("token_head."):]: v for k, v in state.items() if k.startswith("token_head.")})
-    return bert.eval(), token_head.eval(), Head(tensors)
+    return bert.eval(), token_head.eval(), SpanHead(tensors=tensors)
 
 
 def main():
@@ -88,7 +87,7 @@ def main():
     with torch.inference_mode():
         bert(input_ids=torch.full((2, 64), 1000), attention_mask=torch.ones(2, 64, dtype=torch.long))
     tokens = spans = 0
-    forward = 0.0
+    forward_s = 0.0
     t0 = time.perf_counter()
     with torch.inference_mode():
         for path, text in zip(paths, texts):
@@ -101,39 +100,23 @@ def main():
             tokens += n
             if n == 0:
                 continue
-            starts = ptc.inference_windows(n)
-            length = lambda w: min(starts[w] + content, n) - starts[w]
-            order = sorted(range(len(starts)), key=lambda w: (-length(w), w))
-            sums = np.zeros((n, len(cfg["token_channels"])))
-            counts = np.zeros(n)
-            hidden = [None] * len(starts)
-            for b0 in range(0, len(order), args.batch):
-                chunk = order[b0:b0 + args.batch]
-                T = length(chunk[0]) + 2
-                ids = torch.zeros((len(chunk), T), dtype=torch.long)
-                mask = torch.zeros((len(chunk), T), dtype=torch.long)
-                for b, w in enumerate(chunk):
-                    L = length(w)
-                    ids[b, 0], ids[b, L + 1] = cls, sep
-                    ids[b, 1:L + 1] = torch.from_numpy(a.ids[starts[w]:starts[w] + L])
-                    mask[b, :L + 2] = 1
+
+            def forward(ids, mask):
+                nonlocal forward_s
                 f0 = time.perf_counter()
-                h = bert(input_ids=ids, attention_mask=mask).last_hidden_state
+                h = bert(input_ids=torch.from_numpy(ids), attention_mask=torch.from_numpy(mask)).last_hidden_state
                 p = torch.sigmoid(token_head(h)).numpy()
-                forward += time.perf_counter() - f0
-                h = h.numpy()
-                for b, w in enumerate(chunk):
-                    L = length(w)
-                    sums[starts[w]:starts[w] + L] += p[b, 1:L + 1]
-                    counts[starts[w]:starts[w] + L] += 1
-                    hidden[w] = h[b, :L + 2].astype(np.float64)
+                forward_s += time.perf_counter() - f0
+                return p, h.numpy()
+
+            probs, starts, hidden = ptc.read_windows(a.ids, cls, sep, content, args.batch, forward)
             r = Reader.__new__(Reader)
-            r.a, r.probs, r.starts, r.hidden = a, sums / counts[:, None], starts, hidden
+            r.a, r.probs, r.starts, r.hidden = a, probs, starts, hidden
             r.lower, r.cache, r.run_cache, r.head = text.lower(), {}, {}, head
             spans += len(r.decode(thr))
     seconds = time.perf_counter() - t0
     print(json.dumps({"articles": len(paths), "tokens": tokens, "seconds": round(seconds, 3),
-                      "forward_seconds": round(forward, 3), "spans": spans}))
+                      "forward_seconds": round(forward_s, 3), "spans": spans}))
 
 
 if __name__ == "__main__":
