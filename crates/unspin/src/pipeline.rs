@@ -39,10 +39,7 @@ impl Pipeline {
     /// Drop spans whose confidence is below `min` (0–1; the default 0 keeps every span). The
     /// filter runs before statistics, so counts and scores describe only the spans that are kept.
     pub fn with_min_confidence(mut self, min: f32) -> Result<Self> {
-        if !(0.0..=1.0).contains(&min) {
-            return Err(Error::Setting(format!("minimum confidence must be a number from 0 to 1, not {min}")));
-        }
-        self.min_confidence = min;
+        self.min_confidence = checked_confidence(min)?;
         Ok(self)
     }
 
@@ -63,11 +60,7 @@ impl Pipeline {
     /// [`Pipeline::analyze`] with another minimum confidence for this document only: a server
     /// shares one pipeline (and its model) among requests that each ask for their own.
     pub fn analyze_with(&self, document: Document, min_confidence: f32) -> Result<Analysis> {
-        if !(0.0..=1.0).contains(&min_confidence) {
-            return Err(Error::Setting(format!(
-                "minimum confidence must be a number from 0 to 1, not {min_confidence}"
-            )));
-        }
+        let min_confidence = checked_confidence(min_confidence)?;
         let segmentation = segment::segment(&document.text);
         let mut spans = Vec::new();
         for detector in &self.detectors {
@@ -84,6 +77,15 @@ impl Pipeline {
         spans.dedup_by(|a, b| a.span == b.span && a.technique == b.technique);
         let claims = claims::analyze(&document, &segmentation, self.scorer.as_deref())?;
         Ok(Analysis::new(document, segmentation, spans, claims))
+    }
+}
+
+/// `min` if it is a usable minimum confidence (0 to 1; NaN is not).
+fn checked_confidence(min: f32) -> Result<f32> {
+    if (0.0..=1.0).contains(&min) {
+        Ok(min)
+    } else {
+        Err(Error::Setting(format!("minimum confidence must be a number from 0 to 1, not {min}")))
     }
 }
 
