@@ -20,9 +20,6 @@ pub struct ModelConfig {
     /// Characters trimmed from both ends of a detected span.
     pub trim: String,
     pub thresholds: Thresholds,
-    /// Names of the sentence heads' outputs (e.g. `checkworthy`, `subjective`); empty if none.
-    #[serde(default)]
-    pub sentence_heads: Vec<String>,
     #[serde(default)]
     pub quantization: String,
 }

@@ -84,7 +84,6 @@ pub struct NeuralDetector {
     tokenizer: WordPiece,
     engine: Engine,
     heads: Heads,
-    hidden: usize,
     batch: usize,
 }
 
@@ -121,10 +120,8 @@ impl NeuralDetector {
             .map_err(|e| Error::Model { path: dir.join("config.json"), message: e.to_string() })?;
         let tokenizer = WordPiece::from_vocab_file(&dir.join("vocab.txt"))?;
         let engine = Engine::load(&dir.join("model.onnx"), &options.engine)?;
-        // The encoder's width, from the span head (3 × hidden + features inputs).
-        let hidden = 384;
-        let heads = Heads::read(&dir.join("model.safetensors"), hidden, 2, techniques.len())?;
-        Ok(NeuralDetector { config, techniques, tokenizer, engine, heads, hidden, batch: options.batch.max(1) })
+        let heads = Heads::read(&dir.join("model.safetensors"), 2, techniques.len())?;
+        Ok(NeuralDetector { config, techniques, tokenizer, engine, heads, batch: options.batch.max(1) })
     }
 
     pub fn config(&self) -> &ModelConfig {
@@ -186,10 +183,10 @@ impl NeuralDetector {
                 mask[b * t..b * t + l + 2].iter_mut().for_each(|m| *m = 1);
             }
             let out = self.engine.forward(input, mask, chunk.len(), t)?;
-            if out.hidden_size != self.hidden {
+            if out.hidden_size != self.heads.hidden() {
                 return Err(Error::Runtime(format!(
                     "the encoder gives {} hidden values per token, the heads expect {}",
-                    out.hidden_size, self.hidden
+                    out.hidden_size, self.heads.hidden()
                 )));
             }
             if channels == 0 {
@@ -206,7 +203,8 @@ impl NeuralDetector {
                     }
                     counts[ws + k] += 1;
                 }
-                hidden[w] = out.hidden[b * t * self.hidden..(b * t + l + 2) * self.hidden].to_vec();
+                let h = out.hidden_size;
+                hidden[w] = out.hidden[b * t * h..(b * t + l + 2) * h].to_vec();
             }
         }
         let probs = sums
@@ -227,9 +225,9 @@ impl NeuralDetector {
         let piece = decode::trim_span(text, tokens[i].start, tokens[j - 1].end, &self.config.trim)
             .map_or("", |(s, e)| &text[s..e]);
         let features = decode::span_features(cj - ci, decode::repeats(lower, piece));
-        let h = self.hidden;
+        let h = self.heads.hidden();
         let states = &r.hidden[w][(ci - ws + 1) * h..(cj - ws + 1) * h];
-        self.heads.classify_span(states, h, &features)
+        self.heads.classify_span(states, &features)
     }
 
     /// Mean of channel `c` over block tokens `i..j`.

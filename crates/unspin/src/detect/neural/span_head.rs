@@ -1,4 +1,4 @@
-//! The span head (and sentence heads), run in Rust on the encoder's hidden states.
+//! The span head, run in Rust on the encoder's hidden states.
 //!
 //! Span head: `[mean, first, last]` hidden state of a span's tokens plus two count features →
 //! Linear → GELU (exact, erf) → Linear → softmax over the techniques. Its weights are f32 tensors
@@ -64,12 +64,13 @@ fn tensor(st: &SafeTensors<'_>, name: &str, path: &Path) -> Result<(Vec<f32>, Ve
 pub struct Heads {
     span1: Linear,
     span2: Linear,
-    /// Sentence heads (one output per name in the config), on the mean of a sentence's states.
-    pub sentence: Option<Linear>,
+    hidden: usize,
 }
 
 impl Heads {
-    pub fn read(path: &Path, hidden: usize, features: usize, labels: usize) -> Result<Heads> {
+    /// Reads the span head; its input is `3 × hidden + features` wide, which gives the encoder's
+    /// width.
+    pub fn read(path: &Path, features: usize, labels: usize) -> Result<Heads> {
         let file = std::fs::File::open(path).map_err(|e| Error::Model { path: path.to_owned(), message: e.to_string() })?;
         // SAFETY: the model file is opened read-only and is not expected to change while loaded;
         // a concurrent writer could at worst change the weights we read (no memory unsafety in
@@ -80,27 +81,29 @@ impl Heads {
             .map_err(|e| Error::Model { path: path.to_owned(), message: e.to_string() })?;
         let span1 = Linear::read(&st, "span_head.0", path)?;
         let span2 = Linear::read(&st, "span_head.3", path)?;
-        let sentence = if st.names().contains(&"sentence_head.weight") {
-            Some(Linear::read(&st, "sentence_head", path)?)
-        } else {
-            None
-        };
-        let fits = span1.inputs() == 3 * hidden + features
+        let hidden = span1.inputs().saturating_sub(features) / 3;
+        let fits = hidden > 0
+            && span1.inputs() == 3 * hidden + features
             && span2.inputs() == span1.outputs()
-            && span2.outputs() == labels
-            && sentence.as_ref().is_none_or(|s| s.inputs() == hidden);
+            && span2.outputs() == labels;
         if !fits {
             return Err(Error::Model {
                 path: path.to_owned(),
                 message: "the span head's sizes do not match the encoder and the labels".into(),
             });
         }
-        Ok(Heads { span1, span2, sentence })
+        Ok(Heads { span1, span2, hidden })
+    }
+
+    /// Width of the encoder's hidden states.
+    pub fn hidden(&self) -> usize {
+        self.hidden
     }
 
     /// Probabilities over the labels for a span whose token states are `states` (`[n, hidden]`,
     /// n ≥ 1) with `features` appended.
-    pub fn classify_span(&self, states: &[f32], hidden: usize, features: &[f32]) -> Vec<f32> {
+    pub fn classify_span(&self, states: &[f32], features: &[f32]) -> Vec<f32> {
+        let hidden = self.hidden;
         let n = states.len() / hidden;
         let mut x = vec![0f32; 3 * hidden];
         for row in states.chunks_exact(hidden) {
