@@ -66,17 +66,9 @@ fn by_technique(labels: &[TechniqueLabel]) -> BTreeMap<Technique, BTreeMap<&str,
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::eval::labels::ArticleSpan;
     use crate::eval::si::score_si;
 
-    fn labels(list: &[(&str, Technique, usize, usize)]) -> Vec<TechniqueLabel> {
-        list.iter()
-            .map(|&(a, technique, start, end)| TechniqueLabel {
-                span: ArticleSpan { article: a.to_owned(), start, end },
-                technique,
-            })
-            .collect()
-    }
+    use crate::eval::labels::labels_of as labels;
 
     fn of(s: &FlcScores, t: Technique) -> SpanScores {
         s.techniques.iter().find(|x| x.technique == t).map(|x| x.scores).unwrap_or_default()

@@ -207,6 +207,14 @@ fn span(id: &str, start: &str, end: &str, bad: Bad<'_>) -> Result<ArticleSpan> {
     Ok(ArticleSpan { article: article.to_owned(), start, end })
 }
 
+/// Test helper: labels from `(article, technique, start, end)` tuples.
+#[cfg(test)]
+pub(crate) fn labels_of(list: &[(&str, Technique, usize, usize)]) -> Vec<TechniqueLabel> {
+    list.iter()
+        .map(|&(a, technique, start, end)| TechniqueLabel { span: ArticleSpan { article: a.to_owned(), start, end }, technique })
+        .collect()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;

@@ -136,17 +136,9 @@ fn index(t: Technique) -> usize {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::eval::labels::ArticleSpan;
     use Technique::{Doubt, FlagWaving, LoadedLanguage, Slogans};
 
-    fn labels(list: &[(&str, Technique, usize, usize)]) -> Vec<TechniqueLabel> {
-        list.iter()
-            .map(|&(a, technique, start, end)| TechniqueLabel {
-                span: ArticleSpan { article: a.to_owned(), start, end },
-                technique,
-            })
-            .collect()
-    }
+    use crate::eval::labels::labels_of as labels;
 
     fn of(s: &TcScores, t: Technique) -> TechniqueCounts {
         s.techniques[index(t)]
