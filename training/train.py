@@ -151,32 +151,12 @@ def sentence_batch(tok, rows, dev, max_len=128):
 @torch.no_grad()
 def read_article(model, a, dev, batch=32):
     """Token probabilities [n, 15] averaged over windows, and each window's hidden states."""
-    n = len(a.ids)
-    starts = ptc.inference_windows(n)
-    probs = np.zeros((n, N_CHANNELS), dtype=np.float64)
-    count = np.zeros(n)
-    hidden = []
-    for b0 in range(0, len(starts), batch):
-        chunk = starts[b0:b0 + batch]
-        items = [(a, ws, min(ws + CONTENT, n)) for ws in chunk]
-        T = max(we - ws for _, ws, we in items) + 2
-        ids = torch.zeros(len(items), T, dtype=torch.long)
-        mask = torch.zeros(len(items), T, dtype=torch.long)
-        for b, (_, ws, we) in enumerate(items):
-            L = we - ws
-            ids[b, 0] = CLS
-            ids[b, 1:L + 1] = torch.from_numpy(a.ids[ws:we])
-            ids[b, L + 1] = SEP
-            mask[b, :L + 2] = 1
-        h, logits = model.encode(ids.to(dev), mask.to(dev))
-        p = torch.sigmoid(logits.float()).cpu().numpy()
-        for b, (_, ws, we) in enumerate(items):
-            L = we - ws
-            probs[ws:we] += p[b, 1:L + 1]
-            count[ws:we] += 1
-            hidden.append(h[b, :L + 2].float())
-    probs /= np.maximum(count, 1)[:, None]
-    return probs, starts, hidden
+
+    def forward(ids, mask):
+        h, logits = model.encode(torch.from_numpy(ids).to(dev), torch.from_numpy(mask).to(dev))
+        return torch.sigmoid(logits.float()).cpu().numpy(), h.float().cpu().numpy()
+
+    return ptc.read_windows(a.ids, CLS, SEP, CONTENT, batch, forward)
 
 
 class SpanHead:
@@ -204,8 +184,7 @@ class Reader:
     def __init__(self, model, a, dev):
         self.a = a
         self.model = model
-        self.probs, self.starts, hidden = read_article(model, a, dev)
-        self.hidden = [h.cpu().numpy().astype(np.float64) for h in hidden]
+        self.probs, self.starts, self.hidden = read_article(model, a, dev)
         self.head = SpanHead(model)
         self.lower = a.text.lower()
         self.cache = {}
