@@ -26,7 +26,7 @@ use std::collections::BTreeMap;
 
 use serde::{Deserialize, Serialize};
 
-use crate::claims::Claims;
+use crate::claims::{Claims, Source, SourceKind};
 use crate::detect::{Technique, TechniqueSpan};
 use crate::segment::Segmentation;
 use crate::Document;
@@ -171,6 +171,24 @@ fn ratio(part: usize, whole: usize) -> f64 {
 /// Four decimals are plenty for shares and keep output stable across platforms.
 pub(crate) fn round4(x: f64) -> f64 {
     (x * 10_000.0).round() / 10_000.0
+}
+
+/// A source for people (terminal, brat notes, Label Studio meta): `named: Sergei Lavrov`,
+/// `vague: sources close to the ministry`, `vague`, `no source`.
+pub(crate) fn source_label(source: &Source) -> String {
+    let kind = match source.kind {
+        SourceKind::Named => "named",
+        SourceKind::Vague => "vague",
+        SourceKind::None => return "no source".to_owned(),
+    };
+    let mut label = match &source.speaker {
+        Some(who) => format!("{kind}: {}", who.split_whitespace().collect::<Vec<_>>().join(" ")),
+        None => kind.to_owned(),
+    };
+    if let Some(s) = source.carried_from {
+        label.push_str(&format!(" (from sentence {})", s + 1));
+    }
+    label
 }
 
 /// Totals over a run.
@@ -328,6 +346,27 @@ pub(crate) mod testing {
             writer.finish(&summary).unwrap();
         }
         String::from_utf8(out).unwrap()
+    }
+
+    /// A short article for the claims outputs: a named quote, an "according to" cue, a hedge, an
+    /// insinuating question, an unattributed claim over a line break, and curly quotes before
+    /// them all so that char and byte offsets differ.
+    pub const CLAIMS_TEXT: &str = "Harbour “deal” under fire\n\n\
+        “We have secured the best terms in a generation,” said Maria Lopez, the trade minister. \
+        According to sources close to the ministry, the contract was signed in secret.\n\
+        The port authority has reportedly lost millions on the lease. Who really benefits from this? \
+        The lease will run for ninety-nine years\nand cannot be cancelled.";
+
+    /// [`CLAIMS_TEXT`] through the real segmenter and claims stage, with no detector and no
+    /// sentence scorer.
+    pub fn claims_analysis() -> Analysis {
+        let doc = Document::new("claims", CLAIMS_TEXT, Metadata::default());
+        crate::Pipeline::new().analyze(doc).unwrap()
+    }
+
+    /// The text at char offsets `start..end` of `text`.
+    pub fn chars(text: &str, start: usize, end: usize) -> String {
+        text.chars().skip(start).take(end - start).collect()
     }
 
     #[test]

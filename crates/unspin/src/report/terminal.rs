@@ -7,9 +7,9 @@
 use std::collections::BTreeMap;
 use std::io::Write;
 
-use crate::claims::{ClaimBasis, SentenceClaims, Source, SourceKind};
+use crate::claims::{ClaimBasis, SentenceClaims};
 use crate::detect::Technique;
-use crate::report::{Analysis, ReportWriter, Summary};
+use crate::report::{source_label, Analysis, ReportWriter, Summary};
 
 pub struct Terminal<W> {
     out: W,
@@ -169,23 +169,6 @@ impl<W: Write> Terminal<W> {
             s.insinuations,
         )
     }
-}
-
-/// `named: Sergei Lavrov`, `vague: sources close to the ministry`, `vague`, `no source`.
-fn source_label(source: &Source) -> String {
-    let kind = match source.kind {
-        SourceKind::Named => "named",
-        SourceKind::Vague => "vague",
-        SourceKind::None => return "no source".to_owned(),
-    };
-    let mut label = match &source.speaker {
-        Some(who) => format!("{kind}: {}", who.split_whitespace().collect::<Vec<_>>().join(" ")),
-        None => kind.to_owned(),
-    };
-    if let Some(s) = source.carried_from {
-        label.push_str(&format!(" (from sentence {})", s + 1));
-    }
-    label
 }
 
 fn percent(share: f64) -> String {
