@@ -265,9 +265,22 @@ async fn formats_come_from_the_report_writers() {
     assert_eq!(headers[header::CONTENT_TYPE], "application/json");
     let tasks: Value = serde_json::from_str(&body).unwrap();
     let result = tasks[0]["predictions"][0]["result"].as_array().unwrap();
-    assert_eq!(result.len(), 3);
+    let techniques: Vec<&Value> = result.iter().filter(|r| r["from_name"] == "technique").collect();
+    assert_eq!(techniques.len(), 3);
     assert_eq!(result[0]["value"]["labels"][0], "Loaded_Language");
     assert_eq!(result[0]["value"]["text"], "corrupt");
+    // The claims stage's regions follow: both sentences are claims resting on no source.
+    let claims: Vec<(&str, &str)> = result[3..]
+        .iter()
+        .map(|r| (r["value"]["labels"][0].as_str().unwrap(), r["value"]["text"].as_str().unwrap()))
+        .collect();
+    assert_eq!(
+        claims,
+        [
+            ("Unattributed claim", "The corrupt bureaucrats sold the harbour."),
+            ("Unattributed claim", "Every true patriot knows it.")
+        ]
+    );
 
     let (status, headers, body) = s
         .post_json("/v1/analyze?format=brat", json!({ "text": ARTICLE }))

@@ -1,5 +1,6 @@
 //! SemEval-2020 Task 11 output: `article_id<TAB>technique<TAB>start<TAB>end`, char offsets, end
-//! exclusive — the FLC/TC format the organizers' scorers read.
+//! exclusive — the FLC/TC format the organizers' scorers read. Technique spans only: the claims
+//! stage is not part of that format, and a scorer would reject extra lines.
 
 use std::io::Write;
 
