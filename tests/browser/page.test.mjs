@@ -18,6 +18,13 @@ const bin = process.env.UNSPIN_BIN || join(targetDir, 'debug', 'unspin');
 const browserPath = process.env.CHROMIUM || '/usr/bin/chromium';
 const artifacts = process.env.ARTIFACTS ? resolve(process.env.ARTIFACTS) : join(repo, 'target', 'browser-artifacts');
 const article = readFileSync(join(repo, 'examples', 'article9001.txt'), 'utf8');
+// For the claims panel: a named quote, an "according to" source, a hedge, an insinuating
+// question and a claim resting on no source (split over a line break).
+const claimsArticle = 'Harbour “deal” under fire\n\n'
+  + '“We have secured the best terms in a generation,” said Maria Lopez, the trade minister. '
+  + 'According to sources close to the ministry, the contract was signed in secret.\n'
+  + 'The port authority has reportedly lost millions on the lease. Who really benefits from this? '
+  + 'The lease will run for ninety-nine years\nand cannot be cancelled.\n';
 
 let failures = 0;
 async function check(name, fn) {
@@ -170,6 +177,69 @@ try {
     await page.waitForFunction(() => document.querySelectorAll('#article mark').length > 0);
   });
 
+  await check('the claims panel lists each claim with its source and flags, and finds it in the article', async () => {
+    const want = (await api(base, { text: claimsArticle })).documents[0];
+    await analyseText(page, claimsArticle);
+    const items = await page.$$eval('#claims button.claim-item', (bs) => bs.map((b) => ({
+      sentence: Number(b.dataset.sentence),
+      source: (b.querySelector('.source, .badge.unattributed') || {}).textContent,
+      unattributed: Boolean(b.querySelector('.badge.unattributed')),
+      badges: [...b.querySelectorAll('.badge')].map((x) => x.textContent),
+      text: b.querySelector('.claim-text').textContent,
+    })));
+    const listed = want.claims.sentences.filter((sc) => sc.claim || sc.insinuation).map((sc) => sc.sentence);
+    assert(JSON.stringify(items.map((i) => i.sentence)) === JSON.stringify(listed), `panel lists ${items.map((i) => i.sentence)}, API ${listed}`);
+    const find = (start) => {
+      const item = items.find((i) => i.text.startsWith(start));
+      assert(item, `no claim starting ${JSON.stringify(start)} in ${JSON.stringify(items)}`);
+      return item;
+    };
+    assert(find('“We have secured').source === 'Named: Maria Lopez', `named: ${JSON.stringify(find('“We have'))}`);
+    const vague = find('According to sources');
+    assert(vague.source === 'Vague: sources close to the ministry', `vague: ${JSON.stringify(vague)}`);
+    assert(!vague.unattributed, 'an attributed claim has no badge');
+    assert(find('The port authority').badges.includes('hedged: reportedly'), 'the hedge is flagged');
+    assert(find('Who really benefits').badges.includes('insinuation: Who really'), 'the insinuation is flagged');
+    const bare = find('The lease will run');
+    assert(bare.unattributed && bare.source === 'unattributed', `unattributed: ${JSON.stringify(bare)}`);
+    assert(bare.text === 'The lease will run for ninety-nine years and cannot be cancelled.', bare.text);
+    assert(items.filter((i) => i.unattributed).length === want.claims.summary.unattributed, 'one badge per unattributed claim');
+    // No classifier ran here: no score is shown rather than an invented one.
+    assert((await page.$$('#claims .score')).length === 0, 'scores shown without a scorer');
+    const summary = await page.textContent('#claims-summary');
+    assert(summary.includes('Claims') && summary.includes(String(want.claims.summary.claims)), `summary ${summary}`);
+    assert(summary.includes(`${Math.round(want.claims.summary.attributed_share * 100)}%`), `summary ${summary}`);
+    assert(!summary.includes('Subjective'), 'no subjectivity share without scores');
+
+    await page.click(`#claims button[data-sentence="${vague.sentence}"]`);
+    const focused = await page.$$eval('#article .sentence-focus', (ns) => ns.map((n) => n.textContent).join(''));
+    assert(focused === want.sentences[vague.sentence].text, `highlighted ${JSON.stringify(focused)}`);
+    const pressed = await page.$eval(`#claims button[data-sentence="${vague.sentence}"]`, (b) => b.getAttribute('aria-pressed'));
+    assert(pressed === 'true', `aria-pressed ${pressed}`);
+    assert((await page.textContent('#article')) === claimsArticle, 'highlighting leaves the text as it was');
+    await page.waitForFunction(() => {
+      const r = document.querySelector('#article .sentence-focus').getBoundingClientRect();
+      return r.top >= 0 && r.bottom <= window.innerHeight;
+    }, null, { timeout: 5000 });
+    await page.screenshot({ path: join(artifacts, 'page-claims.png'), fullPage: true });
+    // The slider redraws the article; the claim stays highlighted.
+    await page.$eval('#confidence', (input) => {
+      input.value = '0.05';
+      input.dispatchEvent(new Event('input'));
+    });
+    await page.waitForTimeout(100);
+    assert((await page.$$('#article .sentence-focus')).length > 0, 'the highlight survives a redraw');
+    await page.$eval('#confidence', (input) => {
+      input.value = '0';
+      input.dispatchEvent(new Event('input'));
+    });
+    // Pressing it again clears it.
+    await page.click(`#claims button[data-sentence="${vague.sentence}"]`);
+    assert((await page.$$('#article .sentence-focus')).length === 0, 'pressing again clears the highlight');
+    // Back to the example article for the export checks.
+    await analyseText(page, article);
+  });
+
   await check('JSON and Label Studio exports download the server\'s output', async () => {
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-json')]);
     const json = JSON.parse(readFileSync(await download.path(), 'utf8'));
@@ -179,7 +249,11 @@ try {
     await download.saveAs(join(artifacts, 'export.json'));
     const [ls] = await Promise.all([page.waitForEvent('download'), page.click('#export-labelstudio')]);
     const tasks = JSON.parse(readFileSync(await ls.path(), 'utf8'));
-    assert(Array.isArray(tasks) && tasks[0].predictions[0].result.length === expected.spans.length, 'Label Studio tasks');
+    assert(Array.isArray(tasks), 'Label Studio tasks');
+    const regions = tasks[0].predictions[0].result;
+    assert(regions.filter((r) => r.from_name === 'technique').length === expected.spans.length, 'every span a region');
+    const claimRegions = regions.filter((r) => r.from_name === 'claims' && /claim$/i.test(r.value.labels[0]));
+    assert(claimRegions.length === expected.claims.summary.claims, `${claimRegions.length} claim regions`);
     const [brat] = await Promise.all([page.waitForEvent('download'), page.click('#export-brat')]);
     const ann = readFileSync(await brat.path(), 'utf8');
     assert(/^T1\t/.test(ann), `brat: ${ann.slice(0, 80)}`);

@@ -33,6 +33,7 @@
     doc: null,
     min: 0,
     hidden: new Set(),
+    focus: null, // the sentence a pressed claim points to, highlighted in the article
   };
 
   // An element with text content only; `attrs` are set as attributes (never HTML).
@@ -133,8 +134,10 @@
     state.doc = state.result.documents[index];
     // Code-point offsets (what the server counts) to UTF-16 offsets (what JS strings index).
     state.units = unitOffsets(state.doc.text);
+    state.focus = null;
     showMeta();
     showSummary();
+    showClaims();
     render();
   }
 
@@ -175,6 +178,85 @@
       const dt = el('dt', help ? { title: help } : {}, term);
       list.append(dt, el('dd', {}, value));
     }
+  }
+
+  // The claims stage: its counts, then each claim (and each insinuating question) with its
+  // source and flags, as a button that finds the sentence in the article.
+  function showClaims() {
+    const claims = state.doc.claims;
+    const list = $('claims');
+    const summaryBox = $('claims-summary');
+    list.replaceChildren();
+    summaryBox.replaceChildren();
+    if (!claims) {
+      $('claims-basis').textContent = 'No claims analysis in this answer.';
+      return;
+    }
+    const s = claims.summary;
+    const rows = [
+      ['Claims', String(s.claims), 'Sentences that assert something checkable.'],
+      ['Attributed', s.claims ? `${percent(s.attributed_share)} (${s.named} named, ${s.vague} vague)` : '–', 'Share of claims that rest on a named or vague source.'],
+      ['Unattributed', String(s.unattributed), 'Claims that rest on no source.'],
+      ['Hedges', String(s.hedges), 'Hedge cues in the writer\'s own voice ("reportedly", "it seems").'],
+      ['Insinuations', String(s.insinuations), 'Questions that suggest without asserting ("Who really benefits?").'],
+    ];
+    if (s.subjective_share !== null && s.subjective_share !== undefined) {
+      rows.push(['Subjective', percent(s.subjective_share), 'Share of sentences scored subjective.']);
+    }
+    for (const [term, value, help] of rows) {
+      summaryBox.append(el('dt', { title: help }, term), el('dd', {}, value));
+    }
+    $('claims-basis').textContent = claims.basis === 'checkworthy'
+      ? 'Claims are the sentences a classifier scored check-worthy. Press one to find it in the article.'
+      : 'Claims are declarative sentences (no check-worthiness classifier ran). Press one to find it in the article.';
+    const shown = claims.sentences.filter((sc) => sc.claim || sc.insinuation);
+    for (const sc of shown) {
+      const sentence = state.doc.sentences[sc.sentence];
+      if (!sentence) continue;
+      const button = el('button', { type: 'button', class: 'claim-item', 'data-sentence': String(sc.sentence), 'aria-pressed': 'false' });
+      const head = el('span', { class: 'claim-head' });
+      head.append(el('span', { class: 'claim-n' }, `Sentence ${sc.sentence + 1}`), sourceBadge(sc));
+      for (const hedge of sc.hedges) head.append(el('span', { class: 'badge hedge' }, `hedged: ${hedge.text}`));
+      if (sc.insinuation) head.append(el('span', { class: 'badge insinuation' }, `insinuation: ${sc.insinuation.text}`));
+      if (sc.checkworthy !== null && sc.checkworthy !== undefined) {
+        head.append(el('span', { class: 'score' }, `check-worthy ${percent(sc.checkworthy)}`));
+      }
+      if (sc.subjective !== null && sc.subjective !== undefined) {
+        head.append(el('span', { class: 'score' }, `subjective ${percent(sc.subjective)}`));
+      }
+      const words = sentence.text.split(/\s+/).filter(Boolean).join(' ');
+      const body = [...words].length > 160 ? `${[...words].slice(0, 159).join('')}…` : words;
+      button.append(head, el('span', { class: 'claim-text' }, body));
+      list.append(el('li', {}));
+      list.lastChild.append(button);
+    }
+    if (!shown.length) list.append(el('li', { class: 'hint' }, 'No claim found.'));
+  }
+
+  // Named speaker, vague source or the "unattributed" badge.
+  function sourceBadge(sc) {
+    const source = sc.source;
+    const carried = source.carried_from !== null && source.carried_from !== undefined
+      ? ` (from sentence ${source.carried_from + 1})` : '';
+    if (source.kind === 'named') return el('span', { class: 'source named' }, `Named: ${source.speaker || 'someone'}${carried}`);
+    if (source.kind === 'vague') {
+      return el('span', { class: 'source vague' }, source.speaker ? `Vague: ${source.speaker}${carried}` : 'Vague source');
+    }
+    if (sc.unattributed) return el('span', { class: 'badge unattributed', title: 'A claim that rests on no source.' }, 'unattributed');
+    return el('span', { class: 'source none' }, 'No source');
+  }
+
+  function onClaimClick(event) {
+    const button = event.target.closest('button.claim-item');
+    if (!button) return;
+    const index = Number(button.dataset.sentence);
+    state.focus = state.focus === index ? null : index;
+    for (const b of document.querySelectorAll('button.claim-item')) {
+      b.setAttribute('aria-pressed', String(Number(b.dataset.sentence) === state.focus));
+    }
+    renderArticle();
+    const first = document.querySelector('#article .sentence-focus');
+    if (first) first.scrollIntoView({ block: 'center', behavior: 'smooth' });
   }
 
   // Spans above the slider, technique not hidden, with their index in doc.spans.
@@ -243,6 +325,7 @@
 
   // The text cut at every span boundary; each piece covered by spans becomes a <mark> coloured
   // by its techniques (stripes where several overlap) and deeper underlines where spans nest.
+  // The sentence of a pressed claim is cut out too, its pieces wrapped in .sentence-focus.
   function renderArticle() {
     const text = state.doc.text;
     const toUnit = state.units;
@@ -250,6 +333,12 @@
     const starts = new Map();
     const ends = new Map();
     const cuts = new Set([0, text.length]);
+    const focused = state.focus === null ? null : state.doc.sentences[state.focus];
+    const focus = focused ? [toUnit(focused.start), toUnit(focused.end)] : null;
+    if (focus) {
+      cuts.add(focus[0]);
+      cuts.add(focus[1]);
+    }
     for (const entry of spans) {
       const start = toUnit(entry.span.start);
       const end = toUnit(entry.span.end);
@@ -269,11 +358,14 @@
       for (const entry of ends.get(at) || []) active.delete(entry.i);
       for (const entry of starts.get(at) || []) active.set(entry.i, entry.span);
       const piece = text.slice(at, points[k + 1]);
-      if (active.size === 0) {
-        fragment.append(document.createTextNode(piece));
-        continue;
+      const node = active.size === 0 ? document.createTextNode(piece) : mark(piece, active);
+      if (focus && focus[0] <= at && points[k + 1] <= focus[1]) {
+        const wrap = el('span', { class: 'sentence-focus', 'data-sentence': String(state.focus) });
+        wrap.append(node);
+        fragment.append(wrap);
+      } else {
+        fragment.append(node);
       }
-      fragment.append(mark(piece, active));
     }
     $('article').replaceChildren(fragment);
   }
@@ -401,6 +493,7 @@
     const article = $('article');
     for (const type of ['click', 'keydown', 'mouseover']) article.addEventListener(type, onArticleEvent);
     $('legend').addEventListener('click', onLegendClick);
+    $('claims').addEventListener('click', onClaimClick);
     $('confidence').addEventListener('input', onSlider);
     $('doc-select').addEventListener('change', (e) => showDocument(Number(e.target.value)));
     for (const button of document.querySelectorAll('.exports button')) button.addEventListener('click', onExport);
