@@ -8,9 +8,9 @@
 //! |---|---|---|
 //! | `json` | [`json`] | one JSON object: `schema_version`, `documents`, `summary`, `errors` |
 //! | `jsonl` | [`json`] | one `document` record per line, `error` records, a closing `summary` |
-//! | `semeval` | [`semeval`] | `article_id<TAB>technique<TAB>start<TAB>end` lines |
-//! | `brat` | [`brat`] | `.ann` standoff (and the `.txt` it refers to) |
-//! | `labelstudio` | [`labelstudio`] | Label Studio tasks with pre-annotations |
+//! | `semeval` | [`semeval`] | `article_id<TAB>technique<TAB>start<TAB>end` lines (techniques only) |
+//! | `brat` | [`brat`] | `.ann` standoff (and the `.txt` it refers to): techniques, then claims, quotes, cues, hedges |
+//! | `labelstudio` | [`labelstudio`] | Label Studio tasks with pre-annotations: techniques, then claims, quotes, hedges |
 //! | `text` | [`terminal`] | the article with spans highlighted, an explained legend and counts |
 //!
 //! The JSON schema is documented in `docs/output.md`; [`SCHEMA_VERSION`] changes whenever a field
