@@ -288,8 +288,8 @@ impl<W: Write> ReportWriter for Brat<W> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::report::testing::{analysis, chars, claims_analysis, render, CLAIMS_TEXT, TEXT};
     use crate::detect::TechniqueSpan;
+    use crate::report::testing::{analysis, chars, claims_analysis, render, CLAIMS_TEXT, TEXT};
     use crate::report::{Format, WriterOptions};
 
     #[test]
@@ -380,6 +380,19 @@ mod tests {
         // Scores, when the scorer gave them, go into the claim's note, two decimals.
         assert!(ann.ends_with("A5\tUnattributed T13\n#7\tAnnotatorNotes T13\tcheck-worthy 0.87; subjective 0.12\n"), "{ann}");
         check_entity_texts(&ann, CLAIMS_TEXT);
+    }
+
+    #[test]
+    fn a_quoted_hedge_is_noted_as_the_speakers() {
+        let text = "“The deal may have been rushed,” said Maria Lopez.";
+        let a = crate::Pipeline::new().analyze(crate::Document::new("q", text, crate::Metadata::default())).unwrap();
+        let ann = annotations(&a);
+        let hedge = ann.lines().position(|l| l.starts_with('T') && l.contains("\tHedge ")).unwrap();
+        let lines: Vec<&str> = ann.lines().collect();
+        let t = lines[hedge].split('\t').next().unwrap();
+        assert_eq!(lines[hedge], format!("{t}\tHedge 10 18\tmay have"));
+        assert_eq!(lines[hedge + 1].split_once('\t').unwrap().1, format!("AnnotatorNotes {t}\tinside a quote: the speaker's hedge, not the writer's"));
+        check_entity_texts(&ann, text);
     }
 
     #[test]

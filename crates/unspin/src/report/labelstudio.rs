@@ -147,9 +147,11 @@ fn regions(analysis: &Analysis) -> Vec<Region<'_>> {
             regions.push(CLAIMS_CONTROL, "Quote", quote.span, None, Some(source_label(&quote.source)));
         }
         for hedge in &sc.hedges {
-            let meta = match claims.quotes.iter().find(|q| q.span.start <= hedge.span.start && hedge.span.end <= q.span.end) {
-                Some(q) if hedge.quoted => format!("in a quote ({})", source_label(&q.source)),
-                _ => "the writer's own".to_owned(),
+            let meta = if hedge.quoted {
+                let quote = claims.quotes.iter().find(|q| q.span.start <= hedge.span.start && hedge.span.end <= q.span.end);
+                quote.map_or_else(|| "in a quote".to_owned(), |q| format!("in a quote ({})", source_label(&q.source)))
+            } else {
+                "the writer's own".to_owned()
             };
             regions.push(CLAIMS_CONTROL, "Hedge", hedge.span, None, Some(meta));
         }
@@ -291,6 +293,19 @@ mod tests {
         assert_eq!(ids.len(), result.len(), "region ids are unique");
         // No check-worthiness scorer: no score rather than a made-up one.
         assert!(result.iter().all(|r| r.get("score").is_none()));
+    }
+
+    #[test]
+    fn a_quoted_hedge_is_the_speakers() {
+        let text = "“The deal may have been rushed,” said Maria Lopez.";
+        let a = crate::Pipeline::new().analyze(Document::new("q", text, crate::Metadata::default())).unwrap();
+        let task = task(&a);
+        let result = task["predictions"][0]["result"].as_array().unwrap();
+        let hedge = result.iter().find(|r| r["value"]["labels"][0] == "Hedge").unwrap();
+        assert_eq!(hedge["value"]["text"], "may have");
+        let (start, end) = (hedge["value"]["start"].as_u64().unwrap() as usize, hedge["value"]["end"].as_u64().unwrap() as usize);
+        assert_eq!(chars(text, start, end), "may have");
+        assert_eq!(hedge["meta"]["text"][0], "in a quote (named: Maria Lopez)");
     }
 
     #[test]
