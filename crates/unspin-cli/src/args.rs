@@ -43,9 +43,17 @@ pub struct ClaimsArgs {
     /// One sentence per line (`-` for standard input). Writes
     /// `checkworthy_score<TAB>checkworthy<TAB>subjective_score<TAB>subjective<TAB>source` with a
     /// header line, one line per input line in the same order; `source` is the speaker, `vague`
-    /// or `none`. Score columns are empty while no sentence classifier is available.
+    /// or `none`. With `--no-model` (or a model without sentence heads) the score columns are
+    /// left empty.
     #[arg(long, value_name = "FILE")]
     pub sentences: PathBuf,
+
+    /// Sources only: no check-worthiness or subjectivity scores.
+    #[arg(long)]
+    pub no_model: bool,
+
+    #[command(flatten)]
+    pub model: ModelArgs,
 }
 
 #[derive(Debug, Args)]

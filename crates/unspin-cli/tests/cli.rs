@@ -788,10 +788,10 @@ fn claims_sentence_mode_writes_one_line_per_input_line() {
     let dir = tempfile::tempdir().unwrap();
     let path = dir.path().join("sentences.txt");
     std::fs::write(&path, input).unwrap();
-    let from_file = run(unspin().args(["claims", "--sentences"]).arg(&path));
+    let from_file = run(unspin().args(["claims", "--no-model", "--sentences"]).arg(&path));
     assert_eq!(from_file.code, 0, "{}", from_file.stderr);
     assert!(
-        from_file.stderr.contains("score columns are left empty"),
+        from_file.stderr.contains("--no-model: the check-worthiness and subjectivity columns are left empty"),
         "{}",
         from_file.stderr
     );
@@ -810,7 +810,7 @@ fn claims_sentence_mode_writes_one_line_per_input_line() {
     );
     // The same from standard input.
     let mut child = unspin()
-        .args(["claims", "--sentences", "-"])
+        .args(["claims", "--no-model", "--sentences", "-"])
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .stderr(Stdio::piped())
@@ -832,6 +832,47 @@ fn claims_sentence_mode_writes_one_line_per_input_line() {
         "{}",
         r.stderr
     );
+}
+
+#[test]
+fn claims_sentence_mode_scores_with_the_shipped_model() {
+    let long = "word ".repeat(5_000);
+    let input = format!(
+        "Unemployment rose to 7.4 percent in March, the statistics office said.\n\
+         \n\
+         What a disgraceful, shameful betrayal this is!\n\
+         {long}\n\
+         \"\n"
+    );
+    let dir = tempfile::tempdir().unwrap();
+    let path = dir.path().join("sentences.txt");
+    std::fs::write(&path, &input).unwrap();
+    let r = run(unspin().args(["claims", "--sentences"]).arg(&path));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    assert!(!r.stderr.contains("left empty"), "{}", r.stderr);
+    let rows: Vec<Vec<&str>> = r.stdout.lines().skip(1).map(|l| l.split('\t').collect()).collect();
+    assert_eq!(rows.len(), 5, "one row per input line");
+    let score = |row: &[&str], col: usize| -> f32 { row[col].parse().unwrap() };
+    for (i, row) in rows.iter().enumerate() {
+        assert_eq!(row.len(), 5, "{row:?}");
+        if i == 1 {
+            // An empty line has nothing to score.
+            assert_eq!(row[..4], ["", "", "", ""]);
+            continue;
+        }
+        for col in [0, 2] {
+            assert!((0.0..=1.0).contains(&score(row, col)), "{row:?}");
+        }
+        assert!(["0", "1"].contains(&row[1]) && ["0", "1"].contains(&row[3]), "{row:?}");
+    }
+    assert_eq!((rows[0][1], rows[0][4]), ("1", "the statistics office"));
+    assert_eq!(rows[2][3], "1", "the outburst is subjective");
+    assert_eq!(rows[0][3], "0", "the statistic is not");
+    assert!(score(&rows[0], 0) > score(&rows[2], 0));
+    // With --no-model: the same sources, no scores.
+    let plain = run(unspin().args(["claims", "--no-model", "--sentences"]).arg(&path));
+    let plain_rows: Vec<&str> = plain.stdout.lines().skip(1).collect();
+    assert_eq!(plain_rows[0], "\t\t\t\tthe statistics office");
 }
 
 #[test]

@@ -1,6 +1,6 @@
 //! The stages in order, for one document.
 
-use crate::claims::{self, SentenceScorer};
+use crate::claims::{self, SentenceScorer, SentenceScoring};
 use crate::detect::Detector;
 use crate::error::{Error, Result};
 use crate::report::Analysis;
@@ -12,7 +12,8 @@ use crate::Document;
 #[derive(Default)]
 pub struct Pipeline {
     detectors: Vec<Box<dyn Detector>>,
-    /// Check-worthiness and subjectivity per sentence, when a classifier is available.
+    /// Check-worthiness and subjectivity per sentence from a classifier of its own; without one,
+    /// from the first detector whose model scores sentences in its own pass.
     scorer: Option<Box<dyn SentenceScorer>>,
     /// Spans less confident than this are dropped before anything counts or writes them.
     min_confidence: f32,
@@ -29,8 +30,8 @@ impl Pipeline {
         self
     }
 
-    /// Score sentences for check-worthiness and subjectivity with `scorer` (the claims stage
-    /// runs without one, leaving those scores empty).
+    /// Score sentences for check-worthiness and subjectivity with `scorer`, in place of any
+    /// detector's sentence heads. Without either, the claims stage leaves those scores empty.
     pub fn with_sentence_scorer(mut self, scorer: impl SentenceScorer + 'static) -> Self {
         self.scorer = Some(Box::new(scorer));
         self
@@ -63,8 +64,14 @@ impl Pipeline {
         let min_confidence = checked_confidence(min_confidence)?;
         let segmentation = segment::segment(&document.text);
         let mut spans = Vec::new();
+        let mut scoring: Option<SentenceScoring> = None;
         for detector in &self.detectors {
-            spans.extend(detector.detect(&document, &segmentation)?);
+            let found = detector.detect_with_sentences(&document, &segmentation)?;
+            spans.extend(found.spans);
+            scoring = scoring.or(found.sentences);
+        }
+        if let Some(scorer) = &self.scorer {
+            scoring = Some(SentenceScoring::from_scorer(scorer.as_ref(), &document, &segmentation)?);
         }
         // At the default 0 nothing is dropped, not even a span whose confidence is NaN.
         if min_confidence > 0.0 {
@@ -75,7 +82,7 @@ impl Pipeline {
             (a.span.start, a.span.end, a.technique, &a.detector).cmp(&(b.span.start, b.span.end, b.technique, &b.detector))
         });
         spans.dedup_by(|a, b| a.span == b.span && a.technique == b.technique);
-        let claims = claims::analyze(&document, &segmentation, self.scorer.as_deref())?;
+        let claims = claims::analyze(&document, &segmentation, scoring.as_ref())?;
         Ok(Analysis::new(document, segmentation, spans, claims))
     }
 }

@@ -1,7 +1,7 @@
 //! The claims stage on sentences written for these tests: speakers, cues, quotes and hedges are
 //! checked by slicing the text with their offsets (both char and byte), not only by counting.
 
-use unspin::claims::{self, AttributionKind, Claims, SentenceClaims, SentenceScorer, SentenceScores, SourceKind};
+use unspin::claims::{self, AttributionKind, Claims, SentenceClaims, SentenceScorer, SentenceScores, SentenceScoring, SourceKind};
 use unspin::segment::Segmentation;
 use unspin::{Document, Metadata, Span};
 
@@ -289,7 +289,8 @@ fn a_scorer_decides_claims_and_subjectivity() {
     let text = "Unemployment rose by 12 percent in 2023. I think the harbour looks lovely in the spring sun.";
     let doc = Document::new("t", text, Metadata::default());
     let seg = unspin::segment::segment(text);
-    let c = claims::analyze(&doc, &seg, Some(&Digits)).unwrap();
+    let scoring = SentenceScoring::from_scorer(&Digits, &doc, &seg).unwrap();
+    let c = claims::analyze(&doc, &seg, Some(&scoring)).unwrap();
     assert_eq!(c.basis, claims::ClaimBasis::Checkworthy);
     assert_eq!(c.scorer.as_deref(), Some("digits"));
     let s: Vec<&SentenceClaims> = c.sentences.iter().collect();
@@ -301,6 +302,12 @@ fn a_scorer_decides_claims_and_subjectivity() {
     assert!(plain.sentences.iter().all(|s| s.checkworthy.is_none() && s.subjective.is_none()));
     assert_eq!((plain.summary.subjective, plain.summary.subjective_share), (None, None));
     // A scorer that miscounts is an error naming it.
-    let err = claims::analyze(&doc, &seg, Some(&Short)).unwrap_err();
+    let short = SentenceScoring::from_scorer(&Short, &doc, &seg).unwrap();
+    let err = claims::analyze(&doc, &seg, Some(&short)).unwrap_err();
+    assert_eq!(err.to_string(), "sentence scorer short: 1 scores for 2 sentences");
+    // Through the pipeline: the scorer's verdicts reach the analysis, and a miscount fails it.
+    let analysis = unspin::Pipeline::new().with_sentence_scorer(Digits).analyze(doc.clone()).unwrap();
+    assert_eq!(analysis.claims, c);
+    let err = unspin::Pipeline::new().with_sentence_scorer(Short).analyze(doc).unwrap_err();
     assert_eq!(err.to_string(), "sentence scorer short: 1 scores for 2 sentences");
 }

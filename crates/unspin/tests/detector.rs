@@ -1,11 +1,13 @@
 //! The shipped technique model, end to end through the pipeline: span texts on articles we wrote,
-//! determinism, hostile and odd inputs, agreement with the Python reference, classify mode.
+//! determinism, hostile and odd inputs, agreement with the Python reference, classify mode, and
+//! the sentence heads (check-worthiness, subjectivity) that share its forward pass.
 //!
 //! Needs the model (`models/unspin-ptc-minilm`, in the repository) and ONNX Runtime
 //! (`scripts/setup-runtime.sh`, which `.ci/run` runs).
 
 use std::sync::OnceLock;
 
+use unspin::claims::{ClaimBasis, SentenceScorer, SentenceScores, SourceKind};
 use unspin::detect::neural::{default_model_dir, EngineOptions, ModelOptions, NeuralDetector};
 use unspin::detect::{Technique, TechniqueSpan};
 use unspin::{Document, Metadata, Pipeline};
@@ -144,4 +146,98 @@ fn classify_ranks_the_techniques_of_given_spans() {
     assert!((total - 1.0).abs() < 1e-4);
     assert!(ranked[0].windows(2).all(|w| w[0].1 >= w[1].1), "best first");
     assert!(ranked[1].is_empty(), "an empty range has no words to read");
+}
+
+/// The model on its own, as a sentence scorer.
+fn scorer() -> &'static NeuralDetector {
+    static M: OnceLock<NeuralDetector> = OnceLock::new();
+    M.get_or_init(|| {
+        let options = ModelOptions {
+            dir: default_model_dir(),
+            engine: EngineOptions { runtime: None, threads: Some(2), sessions: 1 },
+            batch: 8,
+        };
+        NeuralDetector::load(&options).expect("the shipped model loads")
+    })
+}
+
+const CLAIMS_TEXT: &str = "Unemployment rose to 7.4 percent in March, up from 6.1 percent a year earlier, the statistics office said.\n\
+    What a disgraceful, shameful betrayal of every honest worker this is!\n\
+    Thank you.";
+
+#[test]
+fn sentence_heads_score_every_sentence_in_the_detectors_pass() {
+    assert!(scorer().has_sentence_heads(), "the shipped model scores sentences");
+    let analysis = pipeline().analyze(Document::new("t", CLAIMS_TEXT, Metadata::default())).unwrap();
+    let c = &analysis.claims;
+    assert_eq!(c.basis, ClaimBasis::Checkworthy);
+    assert_eq!(c.scorer.as_deref(), Some("unspin-ptc-minilm"));
+    let s = &c.sentences;
+    assert_eq!(s.len(), 3);
+    let texts: Vec<&str> = analysis.segmentation.sentences.iter().map(|x| x.span.text(CLAIMS_TEXT)).collect();
+    assert_eq!(texts[2], "Thank you.");
+    for sc in s {
+        for score in [sc.checkworthy, sc.subjective] {
+            let score = score.expect("every sentence with tokens is scored");
+            assert!((0.0..=1.0).contains(&score), "{score}");
+        }
+    }
+    let (cw, subj) = (|i: usize| s[i].checkworthy.unwrap(), |i: usize| s[i].subjective.unwrap());
+    // A figure with a named source is check-worthy, more than the outburst. (Read in context, a
+    // two-word sentence takes on its neighbours' reading: "Thank you." is left out here and
+    // checked alone below.)
+    assert!(cw(0) > cw(1), "{:?}", [cw(0), cw(1)]);
+    assert!(s[0].claim && cw(0) >= scorer().checkworthy_threshold());
+    assert_eq!((s[0].source.kind, s[0].source.speaker.as_deref()), (SourceKind::Named, Some("the statistics office")));
+    assert!(!s[0].unattributed);
+    // The outburst is the opinion; the statistic is the report.
+    assert!(subj(1) > subj(0), "{:?}", [subj(0), subj(1)]);
+    assert!(subj(1) >= scorer().subjective_threshold() && subj(0) < scorer().subjective_threshold());
+    assert_eq!(c.summary.subjective, Some(s.iter().filter(|x| x.subjective.unwrap() >= scorer().subjective_threshold()).count()));
+    // The scorer on its own gives the same scores as the detector's pass.
+    let seg = unspin::segment::segment(CLAIMS_TEXT);
+    let alone = scorer().score(&analysis.document, &seg).unwrap();
+    let from_pass: Vec<SentenceScores> =
+        s.iter().map(|x| SentenceScores { checkworthy: x.checkworthy, subjective: x.subjective }).collect();
+    assert_eq!(alone, from_pass);
+}
+
+#[test]
+fn sentence_mode_scores_match_a_one_sentence_document() {
+    let texts = ["The US knew in advance.", "", "🙂🙂", "Turnout was 61 percent, the commission said.", "\"", "Thank you."];
+    let batch = scorer().score_texts(&texts).unwrap();
+    assert_eq!(batch.len(), texts.len());
+    assert_eq!(batch[1], SentenceScores::default(), "an empty line has nothing to score");
+    for (text, got) in texts.iter().zip(&batch) {
+        let doc = Document::new("s", *text, Metadata::default());
+        let seg = unspin::claims::one_sentence(text);
+        let want = scorer().score(&doc, &seg).unwrap();
+        match want.first() {
+            // Whatever lines come before or after, a line scores as it does alone.
+            Some(w) => assert_eq!(w, got, "{text:?}"),
+            None => assert_eq!(*got, SentenceScores::default(), "{text:?}"),
+        }
+    }
+    let (figure, thanks) = (batch[3].checkworthy.unwrap(), batch[5].checkworthy.unwrap());
+    assert!(figure >= scorer().checkworthy_threshold() && thanks < scorer().checkworthy_threshold(), "{figure} {thanks}");
+    // A sentence longer than a window is read in windows, like a document.
+    let long = "word ".repeat(5_000);
+    let scores = scorer().score_texts(&[long.as_str()]).unwrap();
+    assert!(scores[0].checkworthy.is_some() && scores[0].subjective.is_some());
+}
+
+#[test]
+fn sentences_of_long_documents_are_all_scored() {
+    // Several blocks of windows: every sentence gets scores, pooled across block and window edges.
+    let sentence = "The committee approved the budget after a long debate on Tuesday. ";
+    let text = sentence.repeat(3_000);
+    let analysis = pipeline().analyze(Document::new("t", text, Metadata::default())).unwrap();
+    let s = &analysis.claims.sentences;
+    assert_eq!(s.len(), 3_000);
+    assert!(s.iter().all(|x| x.checkworthy.is_some() && x.subjective.is_some()));
+    // The same sentence over and over: scores vary with where the windows cut (by ~0.2 here),
+    // but not between blocks — the first and last thousand sentences average alike.
+    let mean = |r: std::ops::Range<usize>| s[r.clone()].iter().map(|x| x.checkworthy.unwrap()).sum::<f32>() / r.len() as f32;
+    let (first, last) = (mean(0..1_000), mean(2_000..3_000));
+    assert!((first - last).abs() < 0.05, "{first} vs {last}");
 }

@@ -73,6 +73,19 @@ pub trait SentenceScorer: Send + Sync {
     /// (a model that cannot run), not odd text.
     fn score(&self, doc: &Document, segmentation: &Segmentation) -> Result<Vec<SentenceScores>>;
 
+    /// Scores for sentences given on their own (sentence mode), one per text, in order. The
+    /// default scores each text as a one-sentence document; a model scorer batches them.
+    fn score_texts(&self, texts: &[&str]) -> Result<Vec<SentenceScores>> {
+        let mut out = Vec::with_capacity(texts.len());
+        for text in texts {
+            let doc = Document { id: String::new(), text: (*text).to_owned(), meta: crate::Metadata::default() };
+            let seg = one_sentence(text);
+            let scores = self.score(&doc, &seg)?;
+            out.push(scores.first().copied().unwrap_or_default());
+        }
+        Ok(out)
+    }
+
     /// Scores at or above this make a sentence check-worthy (a claim).
     fn checkworthy_threshold(&self) -> f32 {
         0.5
@@ -81,6 +94,31 @@ pub trait SentenceScorer: Send + Sync {
     /// Scores at or above this make a sentence subjective.
     fn subjective_threshold(&self) -> f32 {
         0.5
+    }
+}
+
+/// One document's sentence scores and the thresholds that turn them into labels: what the
+/// claims stage reads, whether it came from a [`SentenceScorer`] or from heads on a detector's
+/// own forward pass ([`crate::detect::Detection`]).
+#[derive(Debug, Clone, PartialEq)]
+pub struct SentenceScoring {
+    /// The scorer's name, recorded in the output.
+    pub scorer: String,
+    /// One entry per sentence of the segmentation, in order.
+    pub scores: Vec<SentenceScores>,
+    pub checkworthy_threshold: f32,
+    pub subjective_threshold: f32,
+}
+
+impl SentenceScoring {
+    /// Runs `scorer` over the document's sentences.
+    pub fn from_scorer(scorer: &dyn SentenceScorer, doc: &Document, seg: &Segmentation) -> Result<SentenceScoring> {
+        Ok(SentenceScoring {
+            scorer: scorer.name().to_owned(),
+            scores: scorer.score(doc, seg)?,
+            checkworthy_threshold: scorer.checkworthy_threshold(),
+            subjective_threshold: scorer.subjective_threshold(),
+        })
     }
 }
 
@@ -260,9 +298,9 @@ impl SentenceClaims {
     }
 }
 
-/// The claims of one document. Fails only if the scorer fails or returns the wrong number of
-/// scores; any text gets an answer.
-pub fn analyze(doc: &Document, seg: &Segmentation, scorer: Option<&dyn SentenceScorer>) -> Result<Claims> {
+/// The claims of one document. Fails only if the scores are not one per sentence; any text gets
+/// an answer.
+pub fn analyze(doc: &Document, seg: &Segmentation, scoring: Option<&SentenceScoring>) -> Result<Claims> {
     let text = doc.text.as_str();
     let index = CharIndex::new(text);
     let cue = |bytes: std::ops::Range<usize>| -> Option<Cue> {
@@ -367,19 +405,15 @@ pub fn analyze(doc: &Document, seg: &Segmentation, scorer: Option<&dyn SentenceS
     }
 
     // Scores.
-    let scores = match scorer {
-        None => None,
-        Some(s) => {
-            let scores = s.score(doc, seg)?;
-            if scores.len() != seg.sentences.len() {
-                return Err(Error::Scorer {
-                    scorer: s.name().to_owned(),
-                    message: format!("{} scores for {} sentences", scores.len(), seg.sentences.len()),
-                });
-            }
-            Some(scores)
+    if let Some(s) = scoring {
+        if s.scores.len() != seg.sentences.len() {
+            return Err(Error::Scorer {
+                scorer: s.scorer.clone(),
+                message: format!("{} scores for {} sentences", s.scores.len(), seg.sentences.len()),
+            });
         }
-    };
+    }
+    let scores = scoring.map(|s| &s.scores);
     let has_checkworthy = scores.as_ref().is_some_and(|v| v.iter().any(|s| s.checkworthy.is_some()));
 
     // Per sentence: source, flags, claim.
@@ -403,19 +437,19 @@ pub fn analyze(doc: &Document, seg: &Segmentation, scorer: Option<&dyn SentenceS
             sc.checkworthy = scores[i].checkworthy;
             sc.subjective = scores[i].subjective;
         }
-        sc.claim = match (sc.checkworthy, scorer) {
-            (Some(score), Some(s)) => score >= s.checkworthy_threshold(),
+        sc.claim = match (sc.checkworthy, scoring) {
+            (Some(score), Some(s)) => score >= s.checkworthy_threshold,
             _ if has_checkworthy => false,
             _ => is_declarative(text, seg, sentence),
         };
         sc.unattributed = sc.claim && sc.source.kind == SourceKind::None;
     }
 
-    let summary = summarise(&sentences, &quotes_out, scorer);
+    let summary = summarise(&sentences, &quotes_out, scoring);
     let outlet = doc.meta.url.as_deref().or(doc.meta.site.as_deref()).map(outlet::lookup);
     Ok(Claims {
         basis: if has_checkworthy { ClaimBasis::Checkworthy } else { ClaimBasis::Heuristic },
-        scorer: scorer.map(|s| s.name().to_owned()),
+        scorer: scoring.map(|s| s.scorer.clone()),
         outlet,
         summary,
         quotes: quotes_out,
@@ -425,10 +459,12 @@ pub fn analyze(doc: &Document, seg: &Segmentation, scorer: Option<&dyn SentenceS
 
 /// The claims of `text` taken as one sentence, whatever its punctuation (sentence mode: one
 /// line, one sentence).
-pub fn analyze_sentence(text: &str, scorer: Option<&dyn SentenceScorer>) -> Result<SentenceClaims> {
+pub fn analyze_sentence(text: &str, scoring: Option<&SentenceScoring>) -> Result<SentenceClaims> {
     let doc = Document { id: String::new(), text: text.to_owned(), meta: crate::Metadata::default() };
     let seg = one_sentence(text);
-    let mut claims = analyze(&doc, &seg, scorer)?;
+    // A text with no token is no sentence: its score (if any) has nothing to attach to.
+    let scoring = scoring.filter(|_| !seg.sentences.is_empty());
+    let mut claims = analyze(&doc, &seg, scoring)?;
     Ok(if claims.sentences.is_empty() { SentenceClaims::empty(0) } else { claims.sentences.swap_remove(0) })
 }
 
@@ -522,12 +558,12 @@ fn is_declarative(text: &str, seg: &Segmentation, sentence: &Sentence) -> bool {
     words >= MIN_CLAIM_WORDS && !body.ends_with('?')
 }
 
-fn summarise(sentences: &[SentenceClaims], quotes: &[Quote], scorer: Option<&dyn SentenceScorer>) -> ClaimsSummary {
+fn summarise(sentences: &[SentenceClaims], quotes: &[Quote], scoring: Option<&SentenceScoring>) -> ClaimsSummary {
     let claims: Vec<&SentenceClaims> = sentences.iter().filter(|s| s.claim).collect();
     let count = |kind| claims.iter().filter(|s| s.source.kind == kind).count();
     let (named, vague) = (count(SourceKind::Named), count(SourceKind::Vague));
     let scored: Vec<f32> = sentences.iter().filter_map(|s| s.subjective).collect();
-    let threshold = scorer.map_or(0.5, |s| s.subjective_threshold());
+    let threshold = scoring.map_or(0.5, |s| s.subjective_threshold);
     let subjective = (!scored.is_empty()).then(|| scored.iter().filter(|&&x| x >= threshold).count());
     ClaimsSummary {
         claims: claims.len(),

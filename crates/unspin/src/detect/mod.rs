@@ -18,6 +18,7 @@ use serde::{Deserialize, Serialize};
 
 pub use technique::{Technique, UnknownTechnique};
 
+use crate::claims::SentenceScoring;
 use crate::offsets::Span;
 use crate::segment::Segmentation;
 use crate::Document;
@@ -38,6 +39,15 @@ pub struct TechniqueSpan {
     pub detector: String,
 }
 
+/// What one detector gives for a document: its spans and, from a detector whose encoder also
+/// feeds sentence heads, the check-worthiness and subjectivity of every sentence from the same
+/// forward pass (the claims stage reads them).
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct Detection {
+    pub spans: Vec<TechniqueSpan>,
+    pub sentences: Option<SentenceScoring>,
+}
+
 /// Something that finds technique spans in a document.
 pub trait Detector: Send + Sync {
     /// Short stable name, recorded in every span it produces.
@@ -47,4 +57,10 @@ pub trait Detector: Send + Sync {
     /// An error means the detector itself failed (a model that cannot run), not bad input: any
     /// text, however odd, gets spans (possibly none).
     fn detect(&self, doc: &Document, segmentation: &Segmentation) -> crate::Result<Vec<TechniqueSpan>>;
+
+    /// Spans plus, when the detector's model has sentence heads, sentence scores read off the
+    /// same pass. The pipeline calls this; the default gives [`Detector::detect`]'s spans alone.
+    fn detect_with_sentences(&self, doc: &Document, segmentation: &Segmentation) -> crate::Result<Detection> {
+        Ok(Detection { spans: self.detect(doc, segmentation)?, sentences: None })
+    }
 }

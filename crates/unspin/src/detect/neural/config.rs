@@ -22,7 +22,17 @@ pub struct ModelConfig {
     pub thresholds: Thresholds,
     #[serde(default)]
     pub quantization: String,
+    /// Tasks of the sentence heads in `sentence_heads.safetensors`, in output order
+    /// (`checkworthy`, `subjective`); empty when the model has none.
+    #[serde(default)]
+    pub sentence_heads: Vec<String>,
+    /// Per task: scores at or above this are positive (tuned on the task's dev file).
+    #[serde(default)]
+    pub sentence_thresholds: std::collections::BTreeMap<String, f32>,
 }
+
+/// The sentence tasks unspin knows.
+pub const SENTENCE_TASKS: [&str; 2] = ["checkworthy", "subjective"];
 
 #[derive(Debug, Clone, Deserialize)]
 pub struct Thresholds {
@@ -47,12 +57,23 @@ impl ModelConfig {
         if cfg.thresholds.technique.len() != cfg.labels.len() {
             return Err(bad("one per-technique threshold (or null) is needed for each label".into()));
         }
+        for task in &cfg.sentence_heads {
+            if !SENTENCE_TASKS.contains(&task.as_str()) {
+                return Err(bad(format!("unknown sentence task {task:?} (known: {})", SENTENCE_TASKS.join(", "))));
+            }
+        }
         Ok(cfg)
     }
 
     /// The labels as techniques, in output order.
     pub fn techniques(&self) -> Result<Vec<Technique>, crate::detect::UnknownTechnique> {
         self.labels.iter().map(|l| l.parse()).collect()
+    }
+
+    /// Output index of a sentence task, and its threshold (0.5 when none is given).
+    pub fn sentence_task(&self, task: &str) -> Option<(usize, f32)> {
+        let i = self.sentence_heads.iter().position(|t| t == task)?;
+        Some((i, self.sentence_thresholds.get(task).copied().unwrap_or(0.5)))
     }
 
     /// Content tokens per window (without [CLS] and [SEP]).

@@ -9,10 +9,15 @@
 //! 4. runs of tokens whose "inside a technique" probability reaches the tuned threshold, widened
 //!    to whole words, become spans; the span head names each one's technique from the hidden
 //!    states of the window that holds it most centrally ([`decode`], [`span_head`]); techniques
-//!    whose own token channel was reliable on validation add their runs too.
+//!    whose own token channel was reliable on validation add their runs too;
+//! 5. when the model has sentence heads, every sentence's token states (averaged where windows
+//!    overlap) are pooled into their mean, and a logistic regression per task gives its
+//!    check-worthiness and subjectivity ([`span_head::SentenceHeads`]): the same forward pass
+//!    feeds the technique spans and the claims stage.
 //!
 //! The model folder (`models/unspin-ptc-minilm/`) holds `model.onnx`, `model.safetensors`,
-//! `config.json` and `vocab.txt`; `training/` makes it.
+//! `config.json` and `vocab.txt`, and `sentence_heads.safetensors` when it scores sentences;
+//! `training/` makes them.
 
 pub mod config;
 pub mod decode;
@@ -23,7 +28,8 @@ use std::ops::Range;
 use std::path::{Path, PathBuf};
 
 use crate::detect::wordpiece::{WordPiece, WordPieceToken};
-use crate::detect::{Detector, Technique, TechniqueSpan};
+use crate::claims::{SentenceScorer, SentenceScores, SentenceScoring};
+use crate::detect::{Detection, Detector, Technique, TechniqueSpan};
 use crate::error::{Error, Result};
 use crate::offsets::CharIndex;
 use crate::segment::Segmentation;
@@ -33,7 +39,7 @@ pub use config::ModelConfig;
 pub use engine::{EngineOptions, LIBRARY};
 
 use engine::Engine;
-use span_head::{sigmoid, Heads};
+use span_head::{sigmoid, Heads, SentenceHeads};
 
 /// Largest number of tokens read as one unit; longer texts are cut at sentence starts.
 pub const BLOCK_TOKENS: usize = 16_384;
@@ -84,7 +90,16 @@ pub struct NeuralDetector {
     tokenizer: WordPiece,
     engine: Engine,
     heads: Heads,
+    sentence: Option<SentenceHeads>,
     batch: usize,
+}
+
+/// Sums of token states per sentence, over a whole document.
+struct SentencePool {
+    /// `[sentences, hidden]`.
+    sums: Vec<f64>,
+    tokens: Vec<u32>,
+    hidden: usize,
 }
 
 /// Encoder outputs for one block of tokens.
@@ -95,6 +110,8 @@ struct Reading {
     starts: Vec<usize>,
     /// Per window: `[len + 2, hidden]` states, [CLS] first.
     hidden: Vec<Vec<f32>>,
+    /// Per token: how many windows read it.
+    counts: Vec<u32>,
     n: usize,
 }
 
@@ -121,11 +138,22 @@ impl NeuralDetector {
         let tokenizer = WordPiece::from_vocab_file(&dir.join("vocab.txt"))?;
         let engine = Engine::load(&dir.join("model.onnx"), &options.engine)?;
         let heads = Heads::read(&dir.join("model.safetensors"), 2, techniques.len())?;
-        Ok(NeuralDetector { config, techniques, tokenizer, engine, heads, batch: options.batch.max(1) })
+        let sentence = if config.sentence_heads.is_empty() {
+            None
+        } else {
+            let path = dir.join("sentence_heads.safetensors");
+            Some(SentenceHeads::read(&path, heads.hidden(), config.sentence_heads.len())?)
+        };
+        Ok(NeuralDetector { config, techniques, tokenizer, engine, heads, sentence, batch: options.batch.max(1) })
     }
 
     pub fn config(&self) -> &ModelConfig {
         &self.config
+    }
+
+    /// Whether the model scores sentences (check-worthiness, subjectivity) too.
+    pub fn has_sentence_heads(&self) -> bool {
+        self.sentence.is_some()
     }
 
     /// Token ids and whether each continues the previous token's word.
@@ -159,7 +187,6 @@ impl NeuralDetector {
         let n = ids.len();
         let content = self.config.content();
         let starts = decode::window_starts(n, content, self.config.stride);
-        let special = self.tokenizer.special_ids();
         let mut sums = vec![0f64; 0];
         let mut counts = vec![0u32; n];
         let mut channels = 0;
@@ -169,26 +196,8 @@ impl NeuralDetector {
         let len_of = |w: usize| (starts[w] + content).min(n) - starts[w];
         order.sort_by_key(|&w| (std::cmp::Reverse(len_of(w)), w));
         for chunk in order.chunks(self.batch) {
-            let t = len_of(chunk[0]) + 2;
-            let mut input = vec![i64::from(special.pad); chunk.len() * t];
-            let mut mask = vec![0i64; chunk.len() * t];
-            for (b, &w) in chunk.iter().enumerate() {
-                let l = len_of(w);
-                let row = &mut input[b * t..(b + 1) * t];
-                row[0] = i64::from(special.cls);
-                for (slot, &id) in row[1..=l].iter_mut().zip(&ids[starts[w]..starts[w] + l]) {
-                    *slot = i64::from(id);
-                }
-                row[l + 1] = i64::from(special.sep);
-                mask[b * t..b * t + l + 2].iter_mut().for_each(|m| *m = 1);
-            }
-            let out = self.engine.forward(input, mask, chunk.len(), t)?;
-            if out.hidden_size != self.heads.hidden() {
-                return Err(Error::Runtime(format!(
-                    "the encoder gives {} hidden values per token, the heads expect {}",
-                    out.hidden_size, self.heads.hidden()
-                )));
-            }
+            let rows: Vec<&[u32]> = chunk.iter().map(|&w| &ids[starts[w]..starts[w] + len_of(w)]).collect();
+            let (out, t) = self.forward(&rows)?;
             if channels == 0 {
                 channels = out.channels;
                 sums = vec![0f64; n * channels];
@@ -212,7 +221,67 @@ impl NeuralDetector {
             .zip(&counts)
             .flat_map(|(row, &c)| row.iter().map(move |&s| (s / f64::from(c.max(1))) as f32))
             .collect();
-        Ok(Reading { probs, channels, starts, hidden, n })
+        Ok(Reading { probs, channels, starts, hidden, counts, n })
+    }
+
+    /// One encoder call on `rows` of token ids (the longest first), each wrapped in [CLS] … [SEP]
+    /// and padded to the first's length. Returns the outputs and that padded length.
+    fn forward(&self, rows: &[&[u32]]) -> Result<(engine::Forward, usize)> {
+        let special = self.tokenizer.special_ids();
+        let t = rows.first().map_or(0, |r| r.len()) + 2;
+        let mut input = vec![i64::from(special.pad); rows.len() * t];
+        let mut mask = vec![0i64; rows.len() * t];
+        for (b, ids) in rows.iter().enumerate() {
+            let l = ids.len();
+            let row = &mut input[b * t..(b + 1) * t];
+            row[0] = i64::from(special.cls);
+            for (slot, &id) in row[1..=l].iter_mut().zip(ids.iter()) {
+                *slot = i64::from(id);
+            }
+            row[l + 1] = i64::from(special.sep);
+            mask[b * t..b * t + l + 2].iter_mut().for_each(|m| *m = 1);
+        }
+        let out = self.engine.forward(input, mask, rows.len(), t)?;
+        if out.hidden_size != self.heads.hidden() {
+            return Err(Error::Runtime(format!(
+                "the encoder gives {} hidden values per token, the heads expect {}",
+                out.hidden_size,
+                self.heads.hidden()
+            )));
+        }
+        Ok((out, t))
+    }
+
+    /// Adds a block's token states to the sentences they belong to (`owner`: the sentence of
+    /// each block token). Where windows overlap, each reading counts by its share.
+    fn pool(r: &Reading, owner: &[Option<usize>], pool: &mut SentencePool) {
+        let h = pool.hidden;
+        for (w, &ws) in r.starts.iter().enumerate() {
+            let states = &r.hidden[w];
+            let l = (states.len() / h).saturating_sub(2);
+            for k in 0..l {
+                let Some(s) = owner[ws + k] else { continue };
+                let weight = 1.0 / f64::from(r.counts[ws + k].max(1));
+                let row = &states[(k + 1) * h..(k + 2) * h];
+                for (acc, &v) in pool.sums[s * h..(s + 1) * h].iter_mut().zip(row) {
+                    *acc += weight * f64::from(v);
+                }
+            }
+        }
+        for s in owner.iter().take(r.n).flatten() {
+            pool.tokens[*s] += 1;
+        }
+    }
+
+    /// Check-worthiness and subjectivity from a sentence's mean token state.
+    fn sentence_scores(&self, heads: &SentenceHeads, mean: &[f32]) -> SentenceScores {
+        let probs = heads.score(mean);
+        let task = |name: &str| self.config.sentence_task(name).and_then(|(i, _)| probs.get(i).copied());
+        SentenceScores { checkworthy: task("checkworthy"), subjective: task("subjective") }
+    }
+
+    fn threshold(&self, task: &str) -> f32 {
+        self.config.sentence_task(task).map_or(0.5, |(_, th)| th)
     }
 
     /// Span-head probabilities for block tokens `i..j`.
@@ -275,21 +344,91 @@ impl NeuralDetector {
     }
 
     /// Technique spans in `text` as byte ranges with technique and confidence, in no set order.
-    /// `sentence_starts`: byte offsets where sentences start (blocks are cut there).
+    /// `sentence_starts`: byte offsets where sentences start, sorted (blocks are cut there).
     pub fn find(&self, text: &str, sentence_starts: &[usize]) -> Result<Vec<(Range<usize>, Technique, f32)>> {
+        Ok(self.read_document(text, sentence_starts, false)?.0)
+    }
+
+    /// [`NeuralDetector::find`]'s spans and, when `sentences` is set and the model has sentence
+    /// heads, one [`SentenceScores`] per sentence start (a sentence runs to the next start;
+    /// one without tokens gets no scores) from the same forward pass.
+    #[allow(clippy::type_complexity)]
+    pub fn read_document(
+        &self,
+        text: &str,
+        sentence_starts: &[usize],
+        sentences: bool,
+    ) -> Result<(Vec<(Range<usize>, Technique, f32)>, Option<Vec<SentenceScores>>)> {
+        let heads = self.sentence.as_ref().filter(|_| sentences);
         let (tokens, cont) = self.tokens(text);
-        if tokens.is_empty() {
-            return Ok(Vec::new());
-        }
+        let h = self.heads.hidden();
+        let mut pool = heads.map(|_| SentencePool {
+            sums: vec![0f64; sentence_starts.len() * h],
+            tokens: vec![0; sentence_starts.len()],
+            hidden: h,
+        });
         let lower = text.to_lowercase();
         let mut found = Vec::new();
-        for block in Self::blocks(&tokens, sentence_starts) {
-            let ids: Vec<u32> = tokens[block.clone()].iter().map(|t| t.id).collect();
-            let reading = self.read(&ids)?;
-            let spans = self.decode_block(&reading, text, &lower, &tokens[block.clone()], &cont[block.clone()]);
-            found.extend(spans.into_iter().map(|f| (f.bytes.0..f.bytes.1, self.techniques[f.label], f.confidence)));
+        if !tokens.is_empty() {
+            for block in Self::blocks(&tokens, sentence_starts) {
+                let ids: Vec<u32> = tokens[block.clone()].iter().map(|t| t.id).collect();
+                let reading = self.read(&ids)?;
+                let spans = self.decode_block(&reading, text, &lower, &tokens[block.clone()], &cont[block.clone()]);
+                found.extend(spans.into_iter().map(|f| (f.bytes.0..f.bytes.1, self.techniques[f.label], f.confidence)));
+                if let Some(pool) = pool.as_mut() {
+                    // The sentence of each token: the last that starts at or before it.
+                    let owner: Vec<Option<usize>> = tokens[block.clone()]
+                        .iter()
+                        .map(|t| sentence_starts.partition_point(|&s| s <= t.start).checked_sub(1))
+                        .collect();
+                    Self::pool(&reading, &owner, pool);
+                }
+            }
         }
-        Ok(found)
+        let scores = heads.zip(pool).map(|(heads, pool)| {
+            pool.sums
+                .chunks_exact(h)
+                .zip(&pool.tokens)
+                .map(|(sum, &n)| {
+                    if n == 0 {
+                        return SentenceScores::default();
+                    }
+                    let mean: Vec<f32> = sum.iter().map(|&v| (v / f64::from(n)) as f32).collect();
+                    self.sentence_scores(heads, &mean)
+                })
+                .collect()
+        });
+        Ok((found, scores))
+    }
+
+    /// Scores of texts each read as one sentence on its own. Each goes to the encoder by itself:
+    /// the int8 encoder quantizes activations over the whole batch, so batch-mates would shift
+    /// a sentence's score (by up to ~0.02), and a sentence must score the same whatever lines
+    /// surround it in a file. Texts longer than a window are read like a one-sentence document.
+    fn score_alone(&self, heads: &SentenceHeads, texts: &[&str]) -> Result<Vec<SentenceScores>> {
+        let content = self.config.content();
+        let h = self.heads.hidden();
+        let mut out = Vec::with_capacity(texts.len());
+        for text in texts {
+            let ids: Vec<u32> = self.tokenizer.tokenize(text).iter().map(|t| t.id).collect();
+            if ids.is_empty() {
+                out.push(SentenceScores::default());
+            } else if ids.len() > content {
+                let (_, scores) = self.read_document(text, &[0], true)?;
+                out.push(scores.and_then(|s| s.first().copied()).unwrap_or_default());
+            } else {
+                let (fw, _) = self.forward(&[&ids])?;
+                let mut sum = vec![0f64; h];
+                for row in fw.hidden[h..(ids.len() + 1) * h].chunks_exact(h) {
+                    for (acc, &v) in sum.iter_mut().zip(row) {
+                        *acc += f64::from(v);
+                    }
+                }
+                let mean: Vec<f32> = sum.iter().map(|&v| (v / ids.len() as f64) as f32).collect();
+                out.push(self.sentence_scores(heads, &mean));
+            }
+        }
+        Ok(out)
     }
 
     /// For each byte range of `text` (a span given by someone else), the techniques ranked by the
@@ -332,12 +471,22 @@ impl Detector for NeuralDetector {
     }
 
     fn detect(&self, doc: &Document, segmentation: &Segmentation) -> Result<Vec<TechniqueSpan>> {
+        Ok(self.detect_all(doc, segmentation, false)?.spans)
+    }
+
+    fn detect_with_sentences(&self, doc: &Document, segmentation: &Segmentation) -> Result<Detection> {
+        self.detect_all(doc, segmentation, true)
+    }
+}
+
+impl NeuralDetector {
+    fn detect_all(&self, doc: &Document, segmentation: &Segmentation, sentences: bool) -> Result<Detection> {
         let starts: Vec<usize> = segmentation.sentences.iter().map(|s| s.span.byte_start).collect();
-        let mut found = self.find(&doc.text, &starts)?;
+        let (mut found, scores) = self.read_document(&doc.text, &starts, sentences)?;
         found.sort_by_key(|a| (a.0.start, a.0.end, a.1));
         let index = CharIndex::new(&doc.text);
         let mut cursor = index.cursor();
-        Ok(found
+        let spans = found
             .into_iter()
             .filter_map(|(bytes, technique, confidence)| {
                 let span = cursor.span_from_bytes(bytes.clone())?;
@@ -350,7 +499,50 @@ impl Detector for NeuralDetector {
                     detector: NAME.to_owned(),
                 })
             })
-            .collect())
+            .collect();
+        let sentences = scores.map(|scores| SentenceScoring {
+            scorer: self.config.name.clone(),
+            scores,
+            checkworthy_threshold: self.threshold("checkworthy"),
+            subjective_threshold: self.threshold("subjective"),
+        });
+        Ok(Detection { spans, sentences })
+    }
+}
+
+/// The sentence heads on their own: for sentence mode, or to score sentences without keeping
+/// the spans. A model without sentence heads fails with a clear error.
+impl SentenceScorer for NeuralDetector {
+    fn name(&self) -> &str {
+        &self.config.name
+    }
+
+    fn score(&self, doc: &Document, segmentation: &Segmentation) -> Result<Vec<SentenceScores>> {
+        self.no_heads()?;
+        let starts: Vec<usize> = segmentation.sentences.iter().map(|s| s.span.byte_start).collect();
+        Ok(self.read_document(&doc.text, &starts, true)?.1.unwrap_or_default())
+    }
+
+    fn score_texts(&self, texts: &[&str]) -> Result<Vec<SentenceScores>> {
+        let heads = self.no_heads()?;
+        self.score_alone(heads, texts)
+    }
+
+    fn checkworthy_threshold(&self) -> f32 {
+        self.threshold("checkworthy")
+    }
+
+    fn subjective_threshold(&self) -> f32 {
+        self.threshold("subjective")
+    }
+}
+
+impl NeuralDetector {
+    fn no_heads(&self) -> Result<&SentenceHeads> {
+        self.sentence.as_ref().ok_or_else(|| Error::Scorer {
+            scorer: self.config.name.clone(),
+            message: "this model has no sentence heads (no sentence_heads in its config.json)".into(),
+        })
     }
 }
 

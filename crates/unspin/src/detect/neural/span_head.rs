@@ -59,6 +59,49 @@ fn tensor(st: &SafeTensors<'_>, name: &str, path: &Path) -> Result<(Vec<f32>, Ve
     Ok((data, view.shape().to_vec()))
 }
 
+/// A safetensors file, memory-mapped.
+fn map_file(path: &Path) -> Result<memmap2::Mmap> {
+    let file = std::fs::File::open(path).map_err(|e| Error::Model { path: path.to_owned(), message: e.to_string() })?;
+    // SAFETY: the model file is opened read-only and is not expected to change while loaded;
+    // a concurrent writer could at worst change the weights we read (no memory unsafety in
+    // the parsing, which bounds-checks every access).
+    unsafe { memmap2::Mmap::map(&file) }.map_err(|e| Error::Model { path: path.to_owned(), message: e.to_string() })
+}
+
+/// Sentence heads: one logistic regression per task over the mean hidden state of a
+/// sentence's tokens (`sentence_head.weight` `[tasks, hidden]`, `sentence_head.bias` `[tasks]`).
+#[derive(Debug, Clone)]
+pub struct SentenceHeads {
+    linear: Linear,
+}
+
+impl SentenceHeads {
+    pub fn read(path: &Path, hidden: usize, tasks: usize) -> Result<SentenceHeads> {
+        let map = map_file(path)?;
+        let st = SafeTensors::deserialize(&map)
+            .map_err(|e| Error::Model { path: path.to_owned(), message: e.to_string() })?;
+        let linear = Linear::read(&st, "sentence_head", path)?;
+        if linear.inputs() != hidden || linear.outputs() != tasks {
+            return Err(Error::Model {
+                path: path.to_owned(),
+                message: format!(
+                    "the sentence heads take {} values for {} tasks; the encoder gives {hidden} and the config names {tasks}",
+                    linear.inputs(),
+                    linear.outputs()
+                ),
+            });
+        }
+        Ok(SentenceHeads { linear })
+    }
+
+    /// Probability per task for a sentence whose mean token state is `mean`.
+    pub fn score(&self, mean: &[f32]) -> Vec<f32> {
+        let mut z = Vec::new();
+        self.linear.forward(mean, &mut z);
+        z.into_iter().map(sigmoid).collect()
+    }
+}
+
 /// The heads the Rust side runs.
 #[derive(Debug, Clone)]
 pub struct Heads {
@@ -71,12 +114,7 @@ impl Heads {
     /// Reads the span head; its input is `3 × hidden + features` wide, which gives the encoder's
     /// width.
     pub fn read(path: &Path, features: usize, labels: usize) -> Result<Heads> {
-        let file = std::fs::File::open(path).map_err(|e| Error::Model { path: path.to_owned(), message: e.to_string() })?;
-        // SAFETY: the model file is opened read-only and is not expected to change while loaded;
-        // a concurrent writer could at worst change the weights we read (no memory unsafety in
-        // the parsing below, which bounds-checks every access).
-        let map = unsafe { memmap2::Mmap::map(&file) }
-            .map_err(|e| Error::Model { path: path.to_owned(), message: e.to_string() })?;
+        let map = map_file(path)?;
         let st = SafeTensors::deserialize(&map)
             .map_err(|e| Error::Model { path: path.to_owned(), message: e.to_string() })?;
         let span1 = Linear::read(&st, "span_head.0", path)?;
