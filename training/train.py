@@ -419,6 +419,7 @@ def main():
     ap.add_argument("--checkworthy", type=Path, help="CheckThat! check-worthiness folder (train+dev tsv)")
     ap.add_argument("--subjectivity", type=Path, help="CheckThat! subjectivity folder (train+dev tsv)")
     ap.add_argument("--sentence-weight", type=float, default=0.5)
+    ap.add_argument("--init", type=Path, help="start from this model.pt (a trained detector) instead of the base heads")
     args = ap.parse_args()
 
     global CLS, SEP
@@ -457,6 +458,13 @@ def main():
 
     multitask = bool(args.checkworthy and args.subjectivity)
     model = Detector(args.base, multitask).to(dev)
+    if args.init:
+        from export import load_checkpoint
+
+        missing, unexpected = model.load_state_dict(load_checkpoint(args.init), strict=False)
+        if unexpected or any(not k.startswith("sentence_head") for k in missing):
+            raise SystemExit(f"{args.init}: does not fit the detector (missing {missing}, unexpected {unexpected})")
+        log(f"initialised from {args.init} (new: {missing or 'nothing'})")
     cw_train = subj_train = None
     if multitask:
         cw_train = load_sentences(args.checkworthy / "CT24_checkworthy_english_train.tsv", "Text", "class_label", "Yes")

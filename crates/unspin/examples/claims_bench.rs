@@ -2,8 +2,12 @@
 //! training articles: ms per article and words/s, to set against the technique detector's cost.
 //!
 //! ```text
-//! cargo run --release -p unspin --example claims_bench -- [DIR] [--rounds N]
+//! cargo run --release -p unspin --example claims_bench -- [DIR] [--rounds N] [--model N]
 //! ```
+//!
+//! With `--model N`, the first N articles also go through the shipped model twice each, in
+//! turn: spans only, and spans plus the sentence heads pooled from the same pass. It prints both
+//! times and what the heads and the claims stage add to the detector's time.
 //!
 //! DIR defaults to `/work/shared/data/ptc/train/train-articles`. Segmentation is done once,
 //! outside the timing: the detector needs it too, so only the claims stage is what `analyze`
@@ -17,10 +21,12 @@ use unspin::{claims, Document, Metadata};
 fn main() {
     let mut dir = PathBuf::from("/work/shared/data/ptc/train/train-articles");
     let mut rounds = 5usize;
+    let mut model_articles = 0usize;
     let mut args = std::env::args().skip(1);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--rounds" => rounds = args.next().and_then(|n| n.parse().ok()).unwrap_or_else(|| usage()),
+            "--model" => model_articles = args.next().and_then(|n| n.parse().ok()).unwrap_or_else(|| usage()),
             _ if arg.starts_with('-') => usage(),
             _ => dir = PathBuf::from(arg),
         }
@@ -66,6 +72,39 @@ fn main() {
     if let Some(peak) = peak_rss_mib() {
         println!("peak memory {peak:.0} MiB");
     }
+    if model_articles > 0 {
+        let per_article = best / docs.len() as f64;
+        time_model(&docs[..model_articles.min(docs.len())], per_article);
+    }
+}
+
+/// Detector alone against detector + sentence heads, article by article in turn.
+fn time_model(docs: &[(Document, unspin::segment::Segmentation)], claims_per_article: f64) {
+    use unspin::detect::neural::{default_model_dir, ModelOptions, NeuralDetector};
+    let model = NeuralDetector::load(&ModelOptions::new(default_model_dir())).unwrap_or_else(|e| fail(&e.to_string()));
+    if !model.has_sentence_heads() {
+        fail("the model has no sentence heads");
+    }
+    let (mut alone, mut with_heads) = (0f64, 0f64);
+    for (k, (doc, seg)) in docs.iter().enumerate() {
+        let starts: Vec<usize> = seg.sentences.iter().map(|s| s.span.byte_start).collect();
+        // Alternate which goes first, so neither gains from a warm cache.
+        for heads in if k % 2 == 0 { [false, true] } else { [true, false] } {
+            let t = Instant::now();
+            model.read_document(&doc.text, &starts, heads).unwrap_or_else(|e| fail(&e.to_string()));
+            *(if heads { &mut with_heads } else { &mut alone }) += t.elapsed().as_secs_f64();
+        }
+    }
+    let n = docs.len() as f64;
+    let (a, h) = (alone / n * 1e3, with_heads / n * 1e3);
+    let c = claims_per_article * 1e3;
+    println!("model, {} articles: detector alone {a:.1} ms/article; with sentence heads {h:.1} ms/article", docs.len());
+    println!(
+        "added: sentence heads {:+.1}%, claims stage {:+.1}%, together {:+.1}% of the detector's time",
+        (h - a) / a * 100.0,
+        c / a * 100.0,
+        (h + c - a) / a * 100.0
+    );
 }
 
 fn peak_rss_mib() -> Option<f64> {
@@ -76,7 +115,7 @@ fn peak_rss_mib() -> Option<f64> {
 }
 
 fn usage() -> ! {
-    eprintln!("usage: claims_bench [DIR] [--rounds N]");
+    eprintln!("usage: claims_bench [DIR] [--rounds N] [--model N]");
     std::process::exit(2)
 }
 
