@@ -186,6 +186,7 @@ try {
       unattributed: Boolean(b.querySelector('.badge.unattributed')),
       badges: [...b.querySelectorAll('.badge')].map((x) => x.textContent),
       text: b.querySelector('.claim-text').textContent,
+      scores: [...b.querySelectorAll('.score')].map((x) => x.textContent),
     })));
     const listed = want.claims.sentences.filter((sc) => sc.claim || sc.insinuation).map((sc) => sc.sentence);
     assert(JSON.stringify(items.map((i) => i.sentence)) === JSON.stringify(listed), `panel lists ${items.map((i) => i.sentence)}, API ${listed}`);
@@ -204,12 +205,18 @@ try {
     assert(bare.unattributed && bare.source === 'unattributed', `unattributed: ${JSON.stringify(bare)}`);
     assert(bare.text === 'The lease will run for ninety-nine years and cannot be cancelled.', bare.text);
     assert(items.filter((i) => i.unattributed).length === want.claims.summary.unattributed, 'one badge per unattributed claim');
-    // No classifier ran here: no score is shown rather than an invented one.
-    assert((await page.$$('#claims .score')).length === 0, 'scores shown without a scorer');
+    // The model's sentence heads scored every sentence: each item shows the API's scores.
+    assert(want.claims.basis === 'checkworthy', `basis ${want.claims.basis}`);
+    const pct = (x) => `${Math.round(x * 100)}%`;
+    for (const item of items) {
+      const sc = want.claims.sentences[item.sentence];
+      const expected = [`check-worthy ${pct(sc.checkworthy)}`, `subjective ${pct(sc.subjective)}`];
+      assert(JSON.stringify(item.scores) === JSON.stringify(expected), `scores ${item.scores}, API ${expected}`);
+    }
     const summary = await page.textContent('#claims-summary');
     assert(summary.includes('Claims') && summary.includes(String(want.claims.summary.claims)), `summary ${summary}`);
     assert(summary.includes(`${Math.round(want.claims.summary.attributed_share * 100)}%`), `summary ${summary}`);
-    assert(!summary.includes('Subjective'), 'no subjectivity share without scores');
+    assert(summary.includes(`Subjective${pct(want.claims.summary.subjective_share)}`), `subjective share: ${summary}`);
 
     await page.click(`#claims button[data-sentence="${vague.sentence}"]`);
     const focused = await page.$$eval('#article .sentence-focus', (ns) => ns.map((n) => n.textContent).join(''));

@@ -876,6 +876,35 @@ fn claims_sentence_mode_scores_with_the_shipped_model() {
 }
 
 #[test]
+fn analyze_scores_claims_with_the_models_sentence_heads() {
+    let r = run(unspin().args(["analyze", "--format", "json"]).arg(example()));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    let claims = &v["documents"][0]["claims"];
+    assert_eq!(claims["basis"], "checkworthy");
+    assert_eq!(claims["scorer"], "unspin-ptc-minilm");
+    let sentences = claims["sentences"].as_array().unwrap();
+    for s in sentences {
+        for key in ["checkworthy", "subjective"] {
+            let x = s[key].as_f64().unwrap_or_else(|| panic!("{key} missing: {s}"));
+            assert!((0.0..=1.0).contains(&x), "{s}");
+        }
+    }
+    // Mira Castell's statement with its figure is a claim, with her as its source.
+    let castell = sentences
+        .iter()
+        .find(|s| s["source"]["speaker"] == "Mira Castell" && s["source"]["carried_from"].is_null())
+        .unwrap();
+    assert_eq!(castell["claim"], true);
+    let summary = &claims["summary"];
+    assert!(summary["subjective"].is_u64() && summary["subjective_share"].is_f64(), "{summary}");
+    // The text view shows the scores with each claim.
+    let r = run(unspin().args(["analyze", "--color", "never"]).arg(example()));
+    assert!(r.stdout.contains("Claims: (check-worthy sentences)"), "{}", r.stdout);
+    assert!(r.stdout.contains("named: Mira Castell · check-worthy 0."), "{}", r.stdout);
+}
+
+#[test]
 fn analyze_shows_claims_in_every_json_and_text_output() {
     let r = run(unspin()
         .args(["analyze", "--format", "json", "--no-model"])
