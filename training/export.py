@@ -8,11 +8,15 @@ Writes:
   [batch, seq] int64; outputs token_logits [batch, seq, 15], hidden [batch, seq, 384]), weights
   quantized to int8 (dynamic quantization of the matrix products), every tensor stored as external
   data inside model.safetensors;
-- model.safetensors: those tensors ("onnx.<name>") plus the span head and sentence heads in f32,
-  which the Rust side runs itself; metadata "torch_names" maps each PyTorch parameter to its
+- model.safetensors: those tensors ("onnx.<name>") plus the span head in f32, which the Rust
+  side runs itself; metadata "torch_names" maps each PyTorch parameter to its
   ONNX tensor so that the PyTorch baseline in bench/ can rebuild the same (dequantized) weights;
 - config.json: labels, window sizes, thresholds tuned on the validation split, scores;
 - vocab.txt: the WordPiece vocabulary.
+
+The sentence heads are not exported from the checkpoint (a multitask checkpoint's jointly trained
+`sentence_head` only shaped the encoder): `sentence_heads.py --write` fits the shipped ones on the
+exported encoder and adds them (sentence_heads.safetensors, config.json).
 """
 
 from __future__ import annotations
@@ -155,7 +159,7 @@ def main():
     for init in model.graph.initializer:
         tensors[ONNX_PREFIX + init.name] = numpy_helper.to_array(init)
     for k, v in sd.items():
-        if k.startswith(("span_head.", "sentence_head.")):
+        if k.startswith("span_head."):
             tensors[k] = v.numpy().astype(np.float32)
     meta = {"torch_names": json.dumps(names), "format": "unspin"}
     st = args.out / "model.safetensors"
@@ -187,11 +191,6 @@ def main():
         "span_features": ["log1p(tokens)", "log1p(repeats)"],
         "thresholds": {"any": thr["any"], "second": min(thr["second"], 1.01),
                        "technique": [t for t in thr["tech"]]},
-        "sentence_heads": ["checkworthy", "subjective"] if has_sentence else [],
-        "sentence_thresholds": {
-            "checkworthy": val.get("checkworthy_f1_pos", {}).get("threshold"),
-            "subjective": val.get("subjectivity_macro_f1", {}).get("threshold"),
-        } if has_sentence else {},
         "quantization": quant,
         "validation": {k: val[k] for k in ("si", "flc", "tc_micro_f1") if k in val},
     }
