@@ -1,6 +1,7 @@
 //! The shipped technique model, end to end through the pipeline: span texts on articles we wrote,
-//! determinism, hostile and odd inputs, agreement with the Python reference, classify mode, and
-//! the sentence heads (check-worthiness, subjectivity) that share its forward pass.
+//! determinism, hostile and odd inputs, classify mode, and the sentence heads (check-worthiness,
+//! subjectivity) that share its forward pass. (Agreement with the Python reference is checked by
+//! `training/reference.py`, which needs the training environment.)
 //!
 //! Needs the model (`models/unspin-ptc-minilm`, in the repository) and ONNX Runtime
 //! (`scripts/setup-runtime.sh`, which `.ci/run` runs).
