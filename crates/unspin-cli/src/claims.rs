@@ -63,13 +63,13 @@ pub fn sentences(args: &ClaimsArgs) -> anyhow::Result<()> {
 /// Scores a batch of lines, then writes one row per line.
 fn write_chunk(out: &mut impl Write, lines: &[String], scorer: Option<&dyn SentenceScorer>) -> anyhow::Result<()> {
     let texts: Vec<&str> = lines.iter().map(String::as_str).collect();
-    let scores = scorer.map(|s| s.score_texts(&texts)).transpose()?;
+    let all = scorer.map(|s| s.score_texts(&texts)).transpose()?;
     for (i, text) in texts.iter().enumerate() {
-        let scoring = scorer.zip(scores.as_ref()).map(|(s, scores)| SentenceScoring {
-            scorer: s.name().to_owned(),
-            scores: vec![scores[i]],
-            checkworthy_threshold: s.checkworthy_threshold(),
-            subjective_threshold: s.subjective_threshold(),
+        let scoring = all.as_ref().map(|all| SentenceScoring {
+            scorer: all.scorer.clone(),
+            scores: vec![all.scores.get(i).copied().unwrap_or_default()],
+            checkworthy_threshold: all.checkworthy_threshold,
+            subjective_threshold: all.subjective_threshold,
         });
         let sc = claims::analyze_sentence(text, scoring.as_ref())?;
         writeln!(out, "{}", row(&sc, scoring.as_ref()))?;

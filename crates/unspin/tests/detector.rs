@@ -204,27 +204,26 @@ fn sentence_heads_score_every_sentence_in_the_detectors_pass() {
 }
 
 #[test]
-fn sentence_mode_scores_match_a_one_sentence_document() {
+fn sentence_mode_scores_each_line_as_it_scores_alone() {
     let texts = ["The US knew in advance.", "", "🙂🙂", "Turnout was 61 percent, the commission said.", "\"", "Thank you."];
     let batch = scorer().score_texts(&texts).unwrap();
-    assert_eq!(batch.len(), texts.len());
-    assert_eq!(batch[1], SentenceScores::default(), "an empty line has nothing to score");
-    for (text, got) in texts.iter().zip(&batch) {
-        let doc = Document::new("s", *text, Metadata::default());
-        let seg = unspin::claims::one_sentence(text);
-        let want = scorer().score(&doc, &seg).unwrap();
-        match want.first() {
-            // Whatever lines come before or after, a line scores as it does alone.
-            Some(w) => assert_eq!(w, got, "{text:?}"),
-            None => assert_eq!(*got, SentenceScores::default(), "{text:?}"),
+    assert_eq!(batch.scores.len(), texts.len());
+    assert_eq!(batch.scorer, "unspin-ptc-minilm");
+    assert_eq!(batch.scores[1], SentenceScores::default(), "an empty line has nothing to score");
+    for (text, got) in texts.iter().zip(&batch.scores) {
+        // Whatever lines come before or after, a line scores as it does on its own.
+        let alone = scorer().score_texts(&[text]).unwrap();
+        assert_eq!(alone.scores, [*got], "{text:?}");
+        if !text.is_empty() {
+            assert!(got.checkworthy.is_some() && got.subjective.is_some(), "{text:?}");
         }
     }
-    let (figure, thanks) = (batch[3].checkworthy.unwrap(), batch[5].checkworthy.unwrap());
-    assert!(figure >= scorer().checkworthy_threshold() && thanks < scorer().checkworthy_threshold(), "{figure} {thanks}");
+    let (figure, thanks) = (batch.scores[3].checkworthy.unwrap(), batch.scores[5].checkworthy.unwrap());
+    assert!(figure >= batch.checkworthy_threshold && thanks < batch.checkworthy_threshold, "{figure} {thanks}");
     // A sentence longer than a window is read in windows, like a document.
     let long = "word ".repeat(5_000);
     let scores = scorer().score_texts(&[long.as_str()]).unwrap();
-    assert!(scores[0].checkworthy.is_some() && scores[0].subjective.is_some());
+    assert!(scores.scores[0].checkworthy.is_some() && scores.scores[0].subjective.is_some());
 }
 
 #[test]

@@ -73,17 +73,22 @@ pub trait SentenceScorer: Send + Sync {
     /// (a model that cannot run), not odd text.
     fn score(&self, doc: &Document, segmentation: &Segmentation) -> Result<Vec<SentenceScores>>;
 
-    /// Scores for sentences given on their own (sentence mode), one per text, in order. The
-    /// default scores each text as a one-sentence document; a model scorer batches them.
-    fn score_texts(&self, texts: &[&str]) -> Result<Vec<SentenceScores>> {
-        let mut out = Vec::with_capacity(texts.len());
+    /// Scores for sentences given on their own (sentence mode), one per text, in order, with
+    /// the thresholds for that reading. The default scores each text as a one-sentence document
+    /// with this scorer's thresholds; a model may read lone sentences with heads of their own.
+    fn score_texts(&self, texts: &[&str]) -> Result<SentenceScoring> {
+        let mut scores = Vec::with_capacity(texts.len());
         for text in texts {
             let doc = Document { id: String::new(), text: (*text).to_owned(), meta: crate::Metadata::default() };
             let seg = one_sentence(text);
-            let scores = self.score(&doc, &seg)?;
-            out.push(scores.first().copied().unwrap_or_default());
+            scores.push(self.score(&doc, &seg)?.first().copied().unwrap_or_default());
         }
-        Ok(out)
+        Ok(SentenceScoring {
+            scorer: self.name().to_owned(),
+            scores,
+            checkworthy_threshold: self.checkworthy_threshold(),
+            subjective_threshold: self.subjective_threshold(),
+        })
     }
 
     /// Scores at or above this make a sentence check-worthy (a claim).

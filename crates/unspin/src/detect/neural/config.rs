@@ -26,9 +26,14 @@ pub struct ModelConfig {
     /// (`checkworthy`, `subjective`); empty when the model has none.
     #[serde(default)]
     pub sentence_heads: Vec<String>,
-    /// Per task: scores at or above this are positive (tuned on the task's dev file).
+    /// Per task: scores of a sentence read alone at or above this are positive (tuned on the
+    /// task's dev file).
     #[serde(default)]
     pub sentence_thresholds: std::collections::BTreeMap<String, f32>,
+    /// Per task: the same for sentences read inside an article (the context heads); missing
+    /// tasks fall back to `sentence_thresholds`.
+    #[serde(default)]
+    pub context_thresholds: std::collections::BTreeMap<String, f32>,
 }
 
 /// The sentence tasks unspin knows.
@@ -70,10 +75,16 @@ impl ModelConfig {
         self.labels.iter().map(|l| l.parse()).collect()
     }
 
-    /// Output index of a sentence task, and its threshold (0.5 when none is given).
-    pub fn sentence_task(&self, task: &str) -> Option<(usize, f32)> {
-        let i = self.sentence_heads.iter().position(|t| t == task)?;
-        Some((i, self.sentence_thresholds.get(task).copied().unwrap_or(0.5)))
+    /// Output index of a sentence task.
+    pub fn sentence_task(&self, task: &str) -> Option<usize> {
+        self.sentence_heads.iter().position(|t| t == task)
+    }
+
+    /// A task's threshold for sentences read alone or in context (0.5 when none is given).
+    pub fn sentence_threshold(&self, task: &str, in_context: bool) -> f32 {
+        let alone = self.sentence_thresholds.get(task).copied();
+        let context = if in_context { self.context_thresholds.get(task).copied() } else { None };
+        context.or(alone).unwrap_or(0.5)
     }
 
     /// Content tokens per window (without [CLS] and [SEP]).

@@ -274,14 +274,20 @@ impl NeuralDetector {
     }
 
     /// Check-worthiness and subjectivity from a sentence's mean token state.
-    fn sentence_scores(&self, heads: &SentenceHeads, mean: &[f32]) -> SentenceScores {
-        let probs = heads.score(mean);
-        let task = |name: &str| self.config.sentence_task(name).and_then(|(i, _)| probs.get(i).copied());
+    fn sentence_scores(&self, heads: &SentenceHeads, mean: &[f32], in_context: bool) -> SentenceScores {
+        let probs = heads.score(mean, in_context);
+        let task = |name: &str| self.config.sentence_task(name).and_then(|i| probs.get(i).copied());
         SentenceScores { checkworthy: task("checkworthy"), subjective: task("subjective") }
     }
 
-    fn threshold(&self, task: &str) -> f32 {
-        self.config.sentence_task(task).map_or(0.5, |(_, th)| th)
+    /// Scores with the thresholds of their reading.
+    fn scoring(&self, scores: Vec<SentenceScores>, in_context: bool) -> SentenceScoring {
+        SentenceScoring {
+            scorer: self.config.name.clone(),
+            scores,
+            checkworthy_threshold: self.config.sentence_threshold("checkworthy", in_context),
+            subjective_threshold: self.config.sentence_threshold("subjective", in_context),
+        }
     }
 
     /// Span-head probabilities for block tokens `i..j`.
@@ -394,7 +400,7 @@ impl NeuralDetector {
                         return SentenceScores::default();
                     }
                     let mean: Vec<f32> = sum.iter().map(|&v| (v / f64::from(n)) as f32).collect();
-                    self.sentence_scores(heads, &mean)
+                    self.sentence_scores(heads, &mean, true)
                 })
                 .collect()
         });
@@ -414,6 +420,7 @@ impl NeuralDetector {
             if ids.is_empty() {
                 out.push(SentenceScores::default());
             } else if ids.len() > content {
+                // Read in windows, so in context of itself: the context head fits that reading.
                 let (_, scores) = self.read_document(text, &[0], true)?;
                 out.push(scores.and_then(|s| s.first().copied()).unwrap_or_default());
             } else {
@@ -425,7 +432,7 @@ impl NeuralDetector {
                     }
                 }
                 let mean: Vec<f32> = sum.iter().map(|&v| (v / ids.len() as f64) as f32).collect();
-                out.push(self.sentence_scores(heads, &mean));
+                out.push(self.sentence_scores(heads, &mean, false));
             }
         }
         Ok(out)
@@ -500,12 +507,7 @@ impl NeuralDetector {
                 })
             })
             .collect();
-        let sentences = scores.map(|scores| SentenceScoring {
-            scorer: self.config.name.clone(),
-            scores,
-            checkworthy_threshold: self.threshold("checkworthy"),
-            subjective_threshold: self.threshold("subjective"),
-        });
+        let sentences = scores.map(|scores| self.scoring(scores, true));
         Ok(Detection { spans, sentences })
     }
 }
@@ -523,17 +525,18 @@ impl SentenceScorer for NeuralDetector {
         Ok(self.read_document(&doc.text, &starts, true)?.1.unwrap_or_default())
     }
 
-    fn score_texts(&self, texts: &[&str]) -> Result<Vec<SentenceScores>> {
+    fn score_texts(&self, texts: &[&str]) -> Result<SentenceScoring> {
         let heads = self.no_heads()?;
-        self.score_alone(heads, texts)
+        Ok(self.scoring(self.score_alone(heads, texts)?, false))
     }
 
+    /// For [`SentenceScorer::score`], which reads sentences in their document.
     fn checkworthy_threshold(&self) -> f32 {
-        self.threshold("checkworthy")
+        self.config.sentence_threshold("checkworthy", true)
     }
 
     fn subjective_threshold(&self) -> f32 {
-        self.threshold("subjective")
+        self.config.sentence_threshold("subjective", true)
     }
 }
 

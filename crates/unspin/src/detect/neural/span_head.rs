@@ -69,10 +69,13 @@ fn map_file(path: &Path) -> Result<memmap2::Mmap> {
 }
 
 /// Sentence heads: one logistic regression per task over the mean hidden state of a
-/// sentence's tokens (`sentence_head.weight` `[tasks, hidden]`, `sentence_head.bias` `[tasks]`).
+/// sentence's tokens (`sentence_head.weight` `[tasks, hidden]`, `sentence_head.bias` `[tasks]`)
+/// for sentences read alone, and optionally `context_head.*` of the same shapes for sentences
+/// read inside an article (their states differ, so each reading gets the head fitted for it).
 #[derive(Debug, Clone)]
 pub struct SentenceHeads {
-    linear: Linear,
+    alone: Linear,
+    context: Option<Linear>,
 }
 
 impl SentenceHeads {
@@ -80,24 +83,33 @@ impl SentenceHeads {
         let map = map_file(path)?;
         let st = SafeTensors::deserialize(&map)
             .map_err(|e| Error::Model { path: path.to_owned(), message: e.to_string() })?;
-        let linear = Linear::read(&st, "sentence_head", path)?;
-        if linear.inputs() != hidden || linear.outputs() != tasks {
-            return Err(Error::Model {
-                path: path.to_owned(),
-                message: format!(
-                    "the sentence heads take {} values for {} tasks; the encoder gives {hidden} and the config names {tasks}",
-                    linear.inputs(),
-                    linear.outputs()
-                ),
-            });
+        let alone = Linear::read(&st, "sentence_head", path)?;
+        let context = match st.tensor("context_head.weight") {
+            Ok(_) => Some(Linear::read(&st, "context_head", path)?),
+            Err(_) => None,
+        };
+        for (name, linear) in [("sentence_head", Some(&alone)), ("context_head", context.as_ref())] {
+            let Some(linear) = linear else { continue };
+            if linear.inputs() != hidden || linear.outputs() != tasks {
+                return Err(Error::Model {
+                    path: path.to_owned(),
+                    message: format!(
+                        "{name} takes {} values for {} tasks; the encoder gives {hidden} and the config names {tasks}",
+                        linear.inputs(),
+                        linear.outputs()
+                    ),
+                });
+            }
         }
-        Ok(SentenceHeads { linear })
+        Ok(SentenceHeads { alone, context })
     }
 
-    /// Probability per task for a sentence whose mean token state is `mean`.
-    pub fn score(&self, mean: &[f32]) -> Vec<f32> {
+    /// Probability per task for a sentence whose mean token state is `mean`, read alone or in
+    /// context (the alone head serves both when there is no context head).
+    pub fn score(&self, mean: &[f32], in_context: bool) -> Vec<f32> {
+        let linear = if in_context { self.context.as_ref().unwrap_or(&self.alone) } else { &self.alone };
         let mut z = Vec::new();
-        self.linear.forward(mean, &mut z);
+        linear.forward(mean, &mut z);
         z.into_iter().map(sigmoid).collect()
     }
 }
