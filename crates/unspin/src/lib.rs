@@ -5,9 +5,11 @@
 //! 1. [`ingest`]: plain text, HTML, JSON Lines and WARC become [`Document`]s with clean text and
 //!    metadata (title, byline, date, site, language).
 //! 2. [`segment`]: paragraphs, sentences and word tokens, each with char and byte offsets.
-//! 3. [`detect`]: technique spans from one or more [`detect::Detector`]s.
-//! 4. [`claims`]: per sentence, check-worthiness and subjectivity (from a
-//!    [`claims::SentenceScorer`], when there is one), the source a claim rests on (quotes,
+//! 3. [`detect`]: technique spans from one or more [`detect::Detector`]s; the shipped model's
+//!    encoder pass also gives every sentence's check-worthiness and subjectivity
+//!    ([`detect::Detection`]).
+//! 4. [`claims`]: per sentence, those scores (or a [`claims::SentenceScorer`]'s), the source a
+//!    claim rests on (quotes,
 //!    speech cues, named or vague speakers), hedges and insinuating questions; and the outlet's
 //!    record.
 //! 5. [`report`]: the typed, versioned [`report::Analysis`] and its renderings (JSON, JSON Lines,
@@ -16,8 +18,8 @@
 //! Beside the stages, [`eval`] scores label files (ours or another system's) against gold with
 //! the SemEval-2020 Task 11 metrics.
 //!
-//! [`pipeline::Pipeline`] drives the stages for one document; front ends (the CLI, later a server
-//! and Python bindings) feed it documents and hand its output to a writer.
+//! [`pipeline::Pipeline`] drives the stages for one document; front ends (the CLI, the server,
+//! later Python bindings) feed it documents and hand its output to a writer.
 //!
 //! ```
 //! use unspin::{Document, Metadata, Pipeline};
