@@ -13,7 +13,7 @@ pub struct ModelConfig {
     pub name: String,
     /// Technique of each span-head output and of token channels 1.. (channel 0 is "any").
     pub labels: Vec<String>,
-    /// Window length in tokens, [CLS] and [SEP] included.
+    /// Window length in tokens, `[CLS]` and `[SEP]` included.
     pub max_len: usize,
     /// Distance between the starts of consecutive windows; less than `max_len - 2`, so they overlap.
     pub stride: usize,
@@ -87,7 +87,7 @@ impl ModelConfig {
         context.or(alone).unwrap_or(0.5)
     }
 
-    /// Content tokens per window (without [CLS] and [SEP]).
+    /// Content tokens per window (without `[CLS]` and `[SEP]`).
     pub fn content(&self) -> usize {
         self.max_len - 2
     }

@@ -108,7 +108,7 @@ struct Reading {
     probs: Vec<f32>,
     channels: usize,
     starts: Vec<usize>,
-    /// Per window: `[len + 2, hidden]` states, [CLS] first.
+    /// Per window: `[len + 2, hidden]` states, `[CLS]` first.
     hidden: Vec<Vec<f32>>,
     /// Per token: how many windows read it.
     counts: Vec<u32>,
@@ -224,7 +224,7 @@ impl NeuralDetector {
         Ok(Reading { probs, channels, starts, hidden, counts, n })
     }
 
-    /// One encoder call on `rows` of token ids (the longest first), each wrapped in [CLS] … [SEP]
+    /// One encoder call on `rows` of token ids (the longest first), each wrapped in `[CLS]` … `[SEP]`
     /// and padded to the first's length. Returns the outputs and that padded length.
     fn forward(&self, rows: &[&[u32]]) -> Result<(engine::Forward, usize)> {
         let special = self.tokenizer.special_ids();
