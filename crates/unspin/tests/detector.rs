@@ -13,18 +13,20 @@ use unspin::detect::neural::{default_model_dir, EngineOptions, ModelOptions, Neu
 use unspin::detect::{Technique, TechniqueSpan};
 use unspin::{Document, Metadata, Pipeline};
 
+/// The shipped model with 2 threads over `sessions` sessions.
+fn load(sessions: usize) -> NeuralDetector {
+    let options = ModelOptions {
+        dir: default_model_dir(),
+        engine: EngineOptions { runtime: None, threads: Some(2), sessions },
+        batch: 8,
+    };
+    NeuralDetector::load(&options)
+        .unwrap_or_else(|e| panic!("the shipped model must load (run scripts/setup-runtime.sh): {e}"))
+}
+
 fn pipeline() -> &'static Pipeline {
     static P: OnceLock<Pipeline> = OnceLock::new();
-    P.get_or_init(|| {
-        let options = ModelOptions {
-            dir: default_model_dir(),
-            engine: EngineOptions { runtime: None, threads: Some(2), sessions: 2 },
-            batch: 8,
-        };
-        let model = NeuralDetector::load(&options)
-            .unwrap_or_else(|e| panic!("the shipped model must load (run scripts/setup-runtime.sh): {e}"));
-        Pipeline::new().with_detector(model)
-    })
+    P.get_or_init(|| Pipeline::new().with_detector(load(2)))
 }
 
 fn spans(text: &str) -> Vec<TechniqueSpan> {
@@ -152,14 +154,7 @@ fn classify_ranks_the_techniques_of_given_spans() {
 /// The model on its own, as a sentence scorer.
 fn scorer() -> &'static NeuralDetector {
     static M: OnceLock<NeuralDetector> = OnceLock::new();
-    M.get_or_init(|| {
-        let options = ModelOptions {
-            dir: default_model_dir(),
-            engine: EngineOptions { runtime: None, threads: Some(2), sessions: 1 },
-            batch: 8,
-        };
-        NeuralDetector::load(&options).expect("the shipped model loads")
-    })
+    M.get_or_init(|| load(1))
 }
 
 const CLAIMS_TEXT: &str = "Unemployment rose to 7.4 percent in March, up from 6.1 percent a year earlier, the statistics office said.\n\

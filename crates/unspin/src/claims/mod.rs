@@ -83,12 +83,7 @@ pub trait SentenceScorer: Send + Sync {
             let seg = one_sentence(text);
             scores.push(self.score(&doc, &seg)?.first().copied().unwrap_or_default());
         }
-        Ok(SentenceScoring {
-            scorer: self.name().to_owned(),
-            scores,
-            checkworthy_threshold: self.checkworthy_threshold(),
-            subjective_threshold: self.subjective_threshold(),
-        })
+        Ok(SentenceScoring::with_thresholds_of(self, scores))
     }
 
     /// Scores at or above this make a sentence check-worthy (a claim).
@@ -118,12 +113,17 @@ pub struct SentenceScoring {
 impl SentenceScoring {
     /// Runs `scorer` over the document's sentences.
     pub fn from_scorer(scorer: &dyn SentenceScorer, doc: &Document, seg: &Segmentation) -> Result<SentenceScoring> {
-        Ok(SentenceScoring {
+        Ok(SentenceScoring::with_thresholds_of(scorer, scorer.score(doc, seg)?))
+    }
+
+    /// `scores` with `scorer`'s name and document thresholds.
+    pub fn with_thresholds_of(scorer: &(impl SentenceScorer + ?Sized), scores: Vec<SentenceScores>) -> SentenceScoring {
+        SentenceScoring {
             scorer: scorer.name().to_owned(),
-            scores: scorer.score(doc, seg)?,
+            scores,
             checkworthy_threshold: scorer.checkworthy_threshold(),
             subjective_threshold: scorer.subjective_threshold(),
-        })
+        }
     }
 }
 

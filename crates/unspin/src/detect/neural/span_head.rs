@@ -59,13 +59,16 @@ fn tensor(st: &SafeTensors<'_>, name: &str, path: &Path) -> Result<(Vec<f32>, Ve
     Ok((data, view.shape().to_vec()))
 }
 
-/// A safetensors file, memory-mapped.
-fn map_file(path: &Path) -> Result<memmap2::Mmap> {
-    let file = std::fs::File::open(path).map_err(|e| Error::Model { path: path.to_owned(), message: e.to_string() })?;
+/// Runs `read` on the tensors of a safetensors file, memory-mapped.
+fn with_tensors<T>(path: &Path, read: impl FnOnce(&SafeTensors<'_>) -> Result<T>) -> Result<T> {
+    let bad = |message: String| Error::Model { path: path.to_owned(), message };
+    let file = std::fs::File::open(path).map_err(|e| bad(e.to_string()))?;
     // SAFETY: the model file is opened read-only and is not expected to change while loaded;
     // a concurrent writer could at worst change the weights we read (no memory unsafety in
     // the parsing, which bounds-checks every access).
-    unsafe { memmap2::Mmap::map(&file) }.map_err(|e| Error::Model { path: path.to_owned(), message: e.to_string() })
+    let map = unsafe { memmap2::Mmap::map(&file) }.map_err(|e| bad(e.to_string()))?;
+    let st = SafeTensors::deserialize(&map).map_err(|e| bad(e.to_string()))?;
+    read(&st)
 }
 
 /// Sentence heads: one logistic regression per task over the mean hidden state of a
@@ -80,14 +83,14 @@ pub struct SentenceHeads {
 
 impl SentenceHeads {
     pub fn read(path: &Path, hidden: usize, tasks: usize) -> Result<SentenceHeads> {
-        let map = map_file(path)?;
-        let st = SafeTensors::deserialize(&map)
-            .map_err(|e| Error::Model { path: path.to_owned(), message: e.to_string() })?;
-        let alone = Linear::read(&st, "sentence_head", path)?;
-        let context = match st.tensor("context_head.weight") {
-            Ok(_) => Some(Linear::read(&st, "context_head", path)?),
-            Err(_) => None,
-        };
+        let (alone, context) = with_tensors(path, |st| {
+            let alone = Linear::read(st, "sentence_head", path)?;
+            let context = match st.tensor("context_head.weight") {
+                Ok(_) => Some(Linear::read(st, "context_head", path)?),
+                Err(_) => None,
+            };
+            Ok((alone, context))
+        })?;
         for (name, linear) in [("sentence_head", Some(&alone)), ("context_head", context.as_ref())] {
             let Some(linear) = linear else { continue };
             if linear.inputs() != hidden || linear.outputs() != tasks {
@@ -126,11 +129,8 @@ impl Heads {
     /// Reads the span head; its input is `3 × hidden + features` wide, which gives the encoder's
     /// width.
     pub fn read(path: &Path, features: usize, labels: usize) -> Result<Heads> {
-        let map = map_file(path)?;
-        let st = SafeTensors::deserialize(&map)
-            .map_err(|e| Error::Model { path: path.to_owned(), message: e.to_string() })?;
-        let span1 = Linear::read(&st, "span_head.0", path)?;
-        let span2 = Linear::read(&st, "span_head.3", path)?;
+        let (span1, span2) =
+            with_tensors(path, |st| Ok((Linear::read(st, "span_head.0", path)?, Linear::read(st, "span_head.3", path)?)))?;
         let hidden = span1.inputs().saturating_sub(features) / 3;
         let fits = hidden > 0
             && span1.inputs() == 3 * hidden + features
