@@ -100,6 +100,17 @@ impl Running {
         (r.status(), r.headers().clone(), r.text().await.unwrap())
     }
 
+    /// A POST of `body` as `content_type` (a multipart form, say).
+    async fn post_body(&self, path: &str, content_type: String, body: impl Into<reqwest::Body>) -> reqwest::Response {
+        self.client
+            .post(self.url(path))
+            .header("content-type", content_type)
+            .body(body)
+            .send()
+            .await
+            .unwrap()
+    }
+
     async fn get(&self, path: &str) -> (StatusCode, reqwest::header::HeaderMap, String) {
         let r = self.client.get(self.url(path)).send().await.unwrap();
         (r.status(), r.headers().clone(), r.text().await.unwrap())
@@ -367,14 +378,7 @@ async fn html_raw_bodies_and_uploads_are_read_like_files() {
 
     // An upload: the name gives the id (PTC style) and the format.
     let (content_type, form) = multipart("article9001.txt", ARTICLE.as_bytes());
-    let r = s
-        .client
-        .post(s.url("/v1/analyze"))
-        .header("content-type", content_type)
-        .body(form)
-        .send()
-        .await
-        .unwrap();
+    let r = s.post_body("/v1/analyze", content_type, form).await;
     assert_eq!(r.status(), StatusCode::OK);
     let body = r.text().await.unwrap();
     assert_eq!(
@@ -388,14 +392,7 @@ async fn html_raw_bodies_and_uploads_are_read_like_files() {
     // A JSON Lines upload holds several documents; a bad line is listed, the others analysed.
     let lines = "{\"id\": \"a\", \"text\": \"A corrupt deal.\"}\nnot json\n{\"id\": \"b\", \"text\": \"Patriot games.\"}\n";
     let (content_type, form) = multipart("../../etc/dump.jsonl", lines.as_bytes());
-    let r = s
-        .client
-        .post(s.url("/v1/analyze"))
-        .header("content-type", content_type)
-        .body(form)
-        .send()
-        .await
-        .unwrap();
+    let r = s.post_body("/v1/analyze", content_type, form).await;
     assert_eq!(r.status(), StatusCode::OK);
     let v: Value = r.json().await.unwrap();
     let ids: Vec<&str> = v["documents"]
@@ -416,14 +413,7 @@ async fn html_raw_bodies_and_uploads_are_read_like_files() {
     let form = String::from_utf8(form)
         .unwrap()
         .replace("name=\"file\"", "name=\"other\"");
-    let r = s
-        .client
-        .post(s.url("/v1/analyze"))
-        .header("content-type", content_type)
-        .body(form)
-        .send()
-        .await
-        .unwrap();
+    let r = s.post_body("/v1/analyze", content_type, form).await;
     assert_eq!(r.status(), StatusCode::BAD_REQUEST);
     assert!(error_message(r.status(), &r.text().await.unwrap()).contains("\"file\""));
 }
@@ -602,14 +592,7 @@ async fn an_oversized_body_is_refused_with_413() {
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
     assert!(error_message(status, &body).contains("1000 bytes"));
     let (content_type, form) = multipart("big.txt", big.as_bytes());
-    let r = s
-        .client
-        .post(s.url("/v1/analyze/batch"))
-        .header("content-type", content_type)
-        .body(form)
-        .send()
-        .await
-        .unwrap();
+    let r = s.post_body("/v1/analyze/batch", content_type, form).await;
     assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
     // Just under the limit is fine.
     let (status, _, _) = s
