@@ -64,14 +64,19 @@ impl Pipeline {
         let min_confidence = checked_confidence(min_confidence)?;
         let segmentation = segment::segment(&document.text);
         let mut spans = Vec::new();
-        let mut scoring: Option<SentenceScoring> = None;
+        let mut scoring = match &self.scorer {
+            Some(scorer) => Some(SentenceScoring::from_scorer(scorer.as_ref(), &document, &segmentation)?),
+            None => None,
+        };
         for detector in &self.detectors {
-            let found = detector.detect_with_sentences(&document, &segmentation)?;
-            spans.extend(found.spans);
-            scoring = scoring.or(found.sentences);
-        }
-        if let Some(scorer) = &self.scorer {
-            scoring = Some(SentenceScoring::from_scorer(scorer.as_ref(), &document, &segmentation)?);
+            // Once sentences are scored, later detectors need not pool their own.
+            if scoring.is_some() {
+                spans.extend(detector.detect(&document, &segmentation)?);
+            } else {
+                let found = detector.detect_with_sentences(&document, &segmentation)?;
+                spans.extend(found.spans);
+                scoring = found.sentences;
+            }
         }
         // At the default 0 nothing is dropped, not even a span whose confidence is NaN.
         if min_confidence > 0.0 {

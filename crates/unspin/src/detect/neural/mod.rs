@@ -488,8 +488,7 @@ impl Detector for NeuralDetector {
 
 impl NeuralDetector {
     fn detect_all(&self, doc: &Document, segmentation: &Segmentation, sentences: bool) -> Result<Detection> {
-        let starts: Vec<usize> = segmentation.sentences.iter().map(|s| s.span.byte_start).collect();
-        let (mut found, scores) = self.read_document(&doc.text, &starts, sentences)?;
+        let (mut found, scores) = self.read_document(&doc.text, &sentence_starts(segmentation), sentences)?;
         found.sort_by_key(|a| (a.0.start, a.0.end, a.1));
         let index = CharIndex::new(&doc.text);
         let mut cursor = index.cursor();
@@ -521,8 +520,7 @@ impl SentenceScorer for NeuralDetector {
 
     fn score(&self, doc: &Document, segmentation: &Segmentation) -> Result<Vec<SentenceScores>> {
         self.no_heads()?;
-        let starts: Vec<usize> = segmentation.sentences.iter().map(|s| s.span.byte_start).collect();
-        Ok(self.read_document(&doc.text, &starts, true)?.1.unwrap_or_default())
+        Ok(self.read_document(&doc.text, &sentence_starts(segmentation), true)?.1.unwrap_or_default())
     }
 
     fn score_texts(&self, texts: &[&str]) -> Result<SentenceScoring> {
@@ -538,6 +536,11 @@ impl SentenceScorer for NeuralDetector {
     fn subjective_threshold(&self) -> f32 {
         self.config.sentence_threshold("subjective", true)
     }
+}
+
+/// Byte offsets where the segmentation's sentences start, in order.
+fn sentence_starts(segmentation: &Segmentation) -> Vec<usize> {
+    segmentation.sentences.iter().map(|s| s.span.byte_start).collect()
 }
 
 impl NeuralDetector {
