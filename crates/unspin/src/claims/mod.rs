@@ -153,6 +153,13 @@ pub struct Claims {
     pub sentences: Vec<SentenceClaims>,
 }
 
+impl Claims {
+    /// The speech quotes (not scare quotes) that start in sentence `sc`, in document order.
+    pub fn quotes_starting_in<'a>(&'a self, sc: &'a SentenceClaims) -> impl Iterator<Item = &'a Quote> + 'a {
+        sc.quotes.iter().map(|&q| &self.quotes[q]).filter(move |q| q.sentences.0 == sc.sentence && !q.scare_quote)
+    }
+}
+
 /// Per-document counts.
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct ClaimsSummary {
@@ -188,6 +195,17 @@ pub enum SourceKind {
     Named,
     Vague,
     None,
+}
+
+impl SourceKind {
+    /// `named`, `vague` or `none`, as in the JSON output.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            SourceKind::Named => "named",
+            SourceKind::Vague => "vague",
+            SourceKind::None => "none",
+        }
+    }
 }
 
 /// What a sentence's claim rests on.

@@ -140,7 +140,7 @@ fn claims(ann: &mut Ann, analysis: &Analysis) {
                 }
             }
         }
-        for quote in claims.quotes.iter().filter(|q| q.sentences.0 == sc.sentence && !q.scare_quote) {
+        for quote in claims.quotes_starting_in(sc) {
             if let Some(t) = ann.entity("Quote", quote.span) {
                 ann.note(t, &quote_note(&quote.source));
             }
@@ -192,11 +192,10 @@ fn claim_note(sc: &SentenceClaims) -> String {
 
 /// `speaker: Maria Lopez (named)`, `vague source`; nothing for a quote with no source.
 fn quote_note(source: &Source) -> String {
-    let kind = match source.kind {
-        SourceKind::Named => "named",
-        SourceKind::Vague => "vague",
-        SourceKind::None => return String::new(),
-    };
+    if source.kind == SourceKind::None {
+        return String::new();
+    }
+    let kind = source.kind.as_str();
     let mut note = match &source.speaker {
         Some(who) => format!("speaker: {who} ({kind})"),
         None => format!("{kind} source"),
@@ -215,11 +214,7 @@ fn cue_note(a: &Attribution) -> String {
         AttributionKind::Passive => "passive",
         AttributionKind::Adverb => "adverb",
     };
-    let source = match a.source {
-        SourceKind::Named => "named",
-        SourceKind::Vague => "vague",
-        SourceKind::None => "no source",
-    };
+    let source = if a.source == SourceKind::None { "no source" } else { a.source.as_str() };
     format!("{kind}, {source}")
 }
 

@@ -143,7 +143,7 @@ fn regions(analysis: &Analysis) -> Vec<Region<'_>> {
             let label = if sc.unattributed { "Unattributed claim" } else { "Claim" };
             regions.push(CLAIMS_CONTROL, label, sentence.span, sc.checkworthy, Some(claim_meta(sc)));
         }
-        for quote in claims.quotes.iter().filter(|q| q.sentences.0 == sc.sentence && !q.scare_quote) {
+        for quote in claims.quotes_starting_in(sc) {
             regions.push(CLAIMS_CONTROL, "Quote", quote.span, None, Some(source_label(&quote.source)));
         }
         for hedge in &sc.hedges {

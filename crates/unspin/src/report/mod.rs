@@ -176,11 +176,10 @@ pub(crate) fn round4(x: f64) -> f64 {
 /// A source for people (terminal, brat notes, Label Studio meta): `named: Sergei Lavrov`,
 /// `vague: sources close to the ministry`, `vague`, `no source`.
 pub(crate) fn source_label(source: &Source) -> String {
-    let kind = match source.kind {
-        SourceKind::Named => "named",
-        SourceKind::Vague => "vague",
-        SourceKind::None => return "no source".to_owned(),
-    };
+    if source.kind == SourceKind::None {
+        return "no source".to_owned();
+    }
+    let kind = source.kind.as_str();
     let mut label = match &source.speaker {
         Some(who) => format!("{kind}: {}", who.split_whitespace().collect::<Vec<_>>().join(" ")),
         None => kind.to_owned(),
