@@ -77,12 +77,8 @@ impl Params {
                 )))
             }
         };
-        let min_confidence = self.min_confidence.unwrap_or(0.0);
-        if !(0.0..=1.0).contains(&min_confidence) {
-            return Err(Error::BadRequest(format!(
-                "min_confidence must be from 0 to 1, not {min_confidence}"
-            )));
-        }
+        let min_confidence = unspin::pipeline::checked_confidence(self.min_confidence.unwrap_or(0.0))
+            .map_err(|e| Error::BadRequest(format!("min_confidence: {e}")))?;
         Ok(Output {
             format,
             min_confidence,

@@ -92,8 +92,9 @@ impl Pipeline {
     }
 }
 
-/// `min` if it is a usable minimum confidence (0 to 1; NaN is not).
-fn checked_confidence(min: f32) -> Result<f32> {
+/// `min` if it is a usable minimum confidence (0 to 1; NaN is not), so that front ends can refuse
+/// a bad one before any work starts.
+pub fn checked_confidence(min: f32) -> Result<f32> {
     if (0.0..=1.0).contains(&min) {
         Ok(min)
     } else {
