@@ -24,18 +24,11 @@
 
 use std::ops::Range;
 
+use super::AttributionKind;
 use crate::segment::{Token, TokenKind};
 
 /// Longest speaker, in tokens.
 pub const MAX_SPEAKER_WORDS: usize = 8;
-
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
-pub(crate) enum CueKind {
-    Verb,
-    AccordingTo,
-    Passive,
-    Adverb,
-}
 
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) enum Speaker {
@@ -48,7 +41,7 @@ pub(crate) enum Speaker {
 /// One cue, as byte offsets into the text.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub(crate) struct RawAttribution {
-    pub kind: CueKind,
+    pub kind: AttributionKind,
     pub cue: Range<usize>,
     pub speaker: Option<Range<usize>>,
     pub class: Speaker,
@@ -406,12 +399,12 @@ pub(crate) fn find(words: &Words) -> Vec<RawAttribution> {
         let Some(w) = words.word(i) else { continue };
         if w == "according" && words.word(i + 1) == Some("to") {
             if let Some((first, last)) = right_speaker(words, i + 2) {
-                out.push(make(words, CueKind::AccordingTo, i, i + 1, Some((first, last))));
+                out.push(make(words, AttributionKind::AccordingTo, i, i + 1, Some((first, last))));
             }
         } else if matches!(w, "reportedly" | "allegedly" | "purportedly") {
-            out.push(make(words, CueKind::Adverb, i, i, None));
+            out.push(make(words, AttributionKind::Adverb, i, i, None));
         } else if let Some(first) = passive(words, i) {
-            out.push(make(words, CueKind::Passive, first, i, None));
+            out.push(make(words, AttributionKind::Passive, first, i, None));
         } else if SPEECH_VERBS.contains(&w) {
             // "Reports claim": the first of two cue words is the speaker, not a cue.
             if words.word(i + 1).is_some_and(|next| SPEECH_VERBS.contains(&next)) {
@@ -426,10 +419,10 @@ pub(crate) fn find(words: &Words) -> Vec<RawAttribution> {
                 };
             }
             if let Some(speaker) = left_speaker(words, i) {
-                out.push(make(words, CueKind::Verb, i, cue_end, Some(speaker)));
+                out.push(make(words, AttributionKind::Verb, i, cue_end, Some(speaker)));
             } else if inverted(words, i) {
                 if let Some(speaker) = right_speaker(words, cue_end + 1) {
-                    out.push(make(words, CueKind::Verb, i, cue_end, Some(speaker)));
+                    out.push(make(words, AttributionKind::Verb, i, cue_end, Some(speaker)));
                 }
             }
         }
@@ -439,7 +432,7 @@ pub(crate) fn find(words: &Words) -> Vec<RawAttribution> {
     out
 }
 
-fn make(words: &Words, kind: CueKind, first: usize, last: usize, speaker: Option<(usize, usize)>) -> RawAttribution {
+fn make(words: &Words, kind: AttributionKind, first: usize, last: usize, speaker: Option<(usize, usize)>) -> RawAttribution {
     let cue = words.bytes(first, last);
     let (class, speaker_bytes, extent) = match speaker {
         None => (Speaker::Vague, None, cue.clone()),

@@ -44,7 +44,7 @@ use crate::error::{Error, Result};
 use crate::offsets::{CharIndex, Span};
 use crate::segment::{Paragraph, Segmentation, Sentence, TokenKind};
 use crate::Document;
-use attribution::{CueKind, RawAttribution, Speaker, Words};
+use attribution::{RawAttribution, Speaker, Words};
 use outlet::OutletLookup;
 
 /// Fewest words of a sentence counted as a claim when there is no check-worthiness score.
@@ -369,12 +369,7 @@ pub fn analyze(doc: &Document, seg: &Segmentation, scoring: Option<&SentenceScor
             resolved.push((kind, speaker.clone(), carried));
             if let (Some(s), Some(c)) = (sentence, cue(att.cue.clone())) {
                 sentences[s].attributions.push(Attribution {
-                    kind: match att.kind {
-                        CueKind::Verb => AttributionKind::Verb,
-                        CueKind::AccordingTo => AttributionKind::AccordingTo,
-                        CueKind::Passive => AttributionKind::Passive,
-                        CueKind::Adverb => AttributionKind::Adverb,
-                    },
+                    kind: att.kind,
                     cue: c,
                     speaker: att.speaker.clone().and_then(&cue),
                     source: kind,
