@@ -8,6 +8,8 @@ Writes:
   [batch, seq] int64; outputs token_logits [batch, seq, 15], hidden [batch, seq, 384]), weights
   quantized to int8 (dynamic quantization of the matrix products), every tensor stored as external
   data inside model.safetensors;
+- model.ov.onnx: the same weights as a graph for OpenVINO (openvino_graph.py): each int8 weight
+  goes through DequantizeLinear into an f32/bf16 MatMul, instead of quantizing activations;
 - model.safetensors: those tensors ("onnx.<name>") plus the span head in f32, which the Rust
   side runs itself; metadata "torch_names" maps each PyTorch parameter to its
   ONNX tensor so that the PyTorch baseline in bench/ can rebuild the same (dequantized) weights;
@@ -176,6 +178,12 @@ def main():
             e = init.external_data.add()
             e.key, e.value = key, value
     onnx.save(model, str(args.out / "model.onnx"))
+    if not args.no_quantize:
+        # The same weights as a graph for OpenVINO's bf16 path (see openvino_graph.py).
+        from openvino_graph import rewrite
+
+        onnx.save(rewrite(onnx.load(str(args.out / "model.onnx"), load_external_data=False)),
+                  str(args.out / "model.ov.onnx"))
     shutil.copy(args.base / "vocab.txt", args.out / "vocab.txt")
 
     thr = val["thresholds"]

@@ -4,6 +4,7 @@
 use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
+use unspin::detect::neural::EngineKind;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -82,6 +83,21 @@ pub struct ModelArgs {
     /// in the source tree, where scripts/setup-runtime.sh installs it).
     #[arg(long, value_name = "FILE")]
     pub onnxruntime: Option<PathBuf>,
+
+    /// The engine: `auto` (OpenVINO in bf16 where the CPU has bf16 units and OpenVINO is
+    /// installed, else ONNX Runtime in int8; $UNSPIN_ENGINE overrides), `onnxruntime` or
+    /// `openvino`.
+    #[arg(long, value_name = "ENGINE", default_value = "auto", value_parser = parse_engine)]
+    pub engine: EngineKind,
+
+    /// The OpenVINO C library (default: $UNSPIN_OPENVINO_LIB, beside the executable, or
+    /// runtime/openvino/ in the source tree).
+    #[arg(long, value_name = "FILE")]
+    pub openvino: Option<PathBuf>,
+}
+
+fn parse_engine(s: &str) -> Result<EngineKind, String> {
+    s.parse().map_err(|e: unspin::Error| e.to_string())
 }
 
 #[derive(Debug, Args)]

@@ -136,7 +136,9 @@ pub fn load_model(args: &ModelArgs, workers: usize) -> anyhow::Result<NeuralDete
     let options = ModelOptions {
         dir: args.model.clone().unwrap_or_else(default_model_dir),
         engine: EngineOptions {
+            kind: args.engine,
             runtime: args.onnxruntime.clone(),
+            openvino: args.openvino.clone(),
             threads: Some((threads / workers).max(1)),
             sessions: workers,
         },

@@ -22,7 +22,9 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
     let max_body_bytes =
         usize::try_from(args.max_body).context("--max-body is too large for this machine")?;
     // One inference session per analysis slot; the cores are shared among them.
-    let pipeline = Pipeline::new().with_detector(load_model(&args.model, concurrency)?);
+    let detector = load_model(&args.model, concurrency)?;
+    let engine = detector.engine().to_owned();
+    let pipeline = Pipeline::new().with_detector(detector);
     let config = Config {
         bind: args.bind,
         limits: Limits {
@@ -38,7 +40,7 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
     };
     let server = Server::bind(config, Arc::new(pipeline))?;
     let addr = server.local_addr()?;
-    eprintln!("unspin serve: listening on http://{addr}/ (Ctrl-C stops)");
+    eprintln!("unspin serve: listening on http://{addr}/ (Ctrl-C stops); model engine: {engine}");
     server.run()?;
     Ok(())
 }

@@ -721,6 +721,18 @@ fn a_missing_runtime_or_model_is_a_clear_error() {
     assert!(r.stderr.contains("/no/such/model") && r.stderr.contains("config.json"), "{}", r.stderr);
     let r = run(unspin().args(["analyze", "--threads", "0"]).arg(example()));
     assert_eq!(r.code, 2);
+    let r = run(unspin().args(["analyze", "--engine", "openvino", "--openvino", "/no/such/libopenvino_c.so"]).arg(example()));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("OpenVINO library /no/such/libopenvino_c.so does not exist"), "{}", r.stderr);
+    let r = run(unspin().args(["analyze", "--engine", "tensorflow"]).arg(example()));
+    assert_eq!(r.code, 2);
+    assert!(r.stderr.contains("auto, onnxruntime or openvino"), "{}", r.stderr);
+    // Each engine by name reads the example.
+    for engine in ["onnxruntime", "openvino"] {
+        let r = run(unspin().args(["analyze", "--format", "json", "--engine", engine]).arg(example()));
+        assert_eq!(r.code, 0, "{engine}: {}", r.stderr);
+        assert!(r.stdout.contains("\"technique\""), "{engine}: {}", r.stdout);
+    }
 }
 
 #[test]

@@ -3,25 +3,25 @@
 //! subjectivity) that share its forward pass. (Agreement with the Python reference is checked by
 //! `training/reference.py`, which needs the training environment.)
 //!
-//! Needs the model (`models/unspin-ptc-minilm`, in the repository) and ONNX Runtime
-//! (`scripts/setup-runtime.sh`, which `.ci/run` runs).
+//! Needs the model (`models/unspin-ptc-minilm`, in the repository), ONNX Runtime and OpenVINO
+//! (`scripts/setup-runtime.sh`, which `.ci/run` runs). The tests run on the engine the machine
+//! gets by default (`UNSPIN_ENGINE` can pick one); `both_engines_read_our_article_alike` runs both.
 
 use std::sync::OnceLock;
 
 use unspin::claims::{ClaimBasis, SentenceScorer, SentenceScores, SourceKind};
-use unspin::detect::neural::{default_model_dir, EngineOptions, ModelOptions, NeuralDetector};
+use unspin::detect::neural::{default_model_dir, EngineKind, EngineOptions, ModelOptions, NeuralDetector};
 use unspin::detect::{Technique, TechniqueSpan};
 use unspin::{Document, Metadata, Pipeline};
 
-/// The shipped model with 2 threads over `sessions` sessions.
+/// The shipped model with 2 threads over `sessions` sessions, on the default engine.
 fn load(sessions: usize) -> NeuralDetector {
-    let options = ModelOptions {
-        dir: default_model_dir(),
-        engine: EngineOptions { runtime: None, threads: Some(2), sessions },
-        batch: 8,
-    };
-    NeuralDetector::load(&options)
+    load_with(EngineOptions { threads: Some(2), sessions, ..EngineOptions::default() })
         .unwrap_or_else(|e| panic!("the shipped model must load (run scripts/setup-runtime.sh): {e}"))
+}
+
+fn load_with(engine: EngineOptions) -> unspin::Result<NeuralDetector> {
+    NeuralDetector::load(&ModelOptions { dir: default_model_dir(), engine, batch: 8 })
 }
 
 fn pipeline() -> &'static Pipeline {
@@ -235,4 +235,86 @@ fn sentences_of_long_documents_are_all_scored() {
     let mean = |r: std::ops::Range<usize>| s[r.clone()].iter().map(|x| x.checkworthy.unwrap()).sum::<f32>() / r.len() as f32;
     let (first, last) = (mean(0..1_000), mean(2_000..3_000));
     assert!((first - last).abs() < 0.05, "{first} vs {last}");
+}
+
+#[test]
+fn both_engines_read_our_article_alike() {
+    let on = |kind| {
+        let d = load_with(EngineOptions { kind, threads: Some(1), sessions: 1, ..EngineOptions::default() })
+            .unwrap_or_else(|e| panic!("{kind} must load (run scripts/setup-runtime.sh): {e}"));
+        let name = d.engine().to_owned();
+        let analysis = Pipeline::new()
+            .with_detector(d)
+            .analyze(Document::new("t", example(), Metadata::default()))
+            .expect("analysis");
+        (name, analysis)
+    };
+    let (ort_name, ort) = on(EngineKind::OnnxRuntime);
+    let (ov_name, ov) = on(EngineKind::OpenVino);
+    assert_eq!(ort_name, "onnxruntime (int8)");
+    assert!(ov_name == "openvino (bf16)" || ov_name == "openvino (f32)", "{ov_name}");
+    // Same weights, different arithmetic (int8 activations against bf16): the same reading, up
+    // to spans whose probability sits near a threshold. Count the spans of each that overlap a
+    // span of the same technique found by the other.
+    let matched = |a: &unspin::report::Analysis, b: &unspin::report::Analysis| {
+        a.spans
+            .iter()
+            .filter(|x| b.spans.iter().any(|y| {
+                x.technique == y.technique && x.span.start < y.span.end && y.span.start < x.span.end
+            }))
+            .count()
+    };
+    fn texts(a: &unspin::report::Analysis) -> Vec<(&str, &str)> {
+        a.spans.iter().map(|s| (s.technique.label(), s.text.as_str())).collect()
+    }
+    let (few, many) = if ort.spans.len() <= ov.spans.len() { (&ort, &ov) } else { (&ov, &ort) };
+    assert!(
+        matched(few, many) == few.spans.len() && 2 * matched(many, few) >= many.spans.len(),
+        "ONNX Runtime {:?}\nOpenVINO {:?}",
+        texts(&ort),
+        texts(&ov)
+    );
+    assert!(!found(&ov.spans, "bureaucrats").is_empty(), "{:?}", texts(&ov));
+    assert!((ort.stats.score - ov.stats.score).abs() < 0.05, "{} against {}", ort.stats.score, ov.stats.score);
+    for (x, y) in ort.claims.sentences.iter().zip(&ov.claims.sentences) {
+        let (x, y) = (x.checkworthy.expect("scored"), y.checkworthy.expect("scored"));
+        assert!((x - y).abs() < 0.1, "check-worthiness {x} against {y}");
+    }
+}
+
+#[test]
+fn the_engine_is_chosen_and_a_missing_library_is_explained() {
+    assert_eq!("OpenVINO".parse::<EngineKind>().unwrap(), EngineKind::OpenVino);
+    assert_eq!(" onnxruntime".parse::<EngineKind>().unwrap(), EngineKind::OnnxRuntime);
+    let bad = "tensorflow".parse::<EngineKind>().unwrap_err().to_string();
+    assert!(bad.contains("auto, onnxruntime or openvino"), "{bad}");
+    let nowhere = std::path::PathBuf::from("/nonexistent/libopenvino_c.so");
+    // Asked for by name, OpenVINO must be there.
+    let options = EngineOptions {
+        kind: EngineKind::OpenVino,
+        openvino: Some(nowhere.clone()),
+        threads: Some(1),
+        sessions: 1,
+        ..EngineOptions::default()
+    };
+    let err = load_with(options.clone()).err().expect("no library, no engine").to_string();
+    assert!(err.contains("OpenVINO library /nonexistent/libopenvino_c.so does not exist"), "{err}");
+    // Chosen automatically it is too, as is ONNX Runtime: a library named explicitly must exist.
+    let err = load_with(EngineOptions { kind: EngineKind::Auto, ..options.clone() }).err().expect("no library").to_string();
+    assert!(err.contains("OpenVINO library /nonexistent/libopenvino_c.so does not exist"), "{err}");
+    // A model folder without the OpenVINO graph runs on ONNX Runtime.
+    let dir = tempfile::tempdir().unwrap();
+    for f in std::fs::read_dir(default_model_dir()).unwrap() {
+        let f = f.unwrap().path();
+        if f.file_name().unwrap() != "model.ov.onnx" {
+            std::fs::copy(&f, dir.path().join(f.file_name().unwrap())).unwrap();
+        }
+    }
+    let old = NeuralDetector::load(&ModelOptions {
+        dir: dir.path().to_owned(),
+        engine: EngineOptions { threads: Some(1), sessions: 1, ..EngineOptions::default() },
+        batch: 8,
+    })
+    .expect("the int8 graph alone is a model");
+    assert_eq!(old.engine(), "onnxruntime (int8)");
 }

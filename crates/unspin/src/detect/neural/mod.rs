@@ -36,7 +36,7 @@ use crate::segment::Segmentation;
 use crate::Document;
 
 pub use config::ModelConfig;
-pub use engine::{EngineOptions, LIBRARY};
+pub use engine::{EngineKind, EngineOptions, LIBRARY};
 
 use engine::Engine;
 use span_head::{sigmoid, Heads, SentenceHeads};
@@ -136,7 +136,7 @@ impl NeuralDetector {
             .techniques()
             .map_err(|e| Error::Model { path: dir.join("config.json"), message: e.to_string() })?;
         let tokenizer = WordPiece::from_vocab_file(&dir.join("vocab.txt"))?;
-        let engine = Engine::load(&dir.join("model.onnx"), &options.engine)?;
+        let engine = Engine::load(dir, &options.engine)?;
         let heads = Heads::read(&dir.join("model.safetensors"), 2, techniques.len())?;
         let sentence = if config.sentence_heads.is_empty() {
             None
@@ -145,6 +145,11 @@ impl NeuralDetector {
             Some(SentenceHeads::read(&path, heads.hidden(), config.sentence_heads.len())?)
         };
         Ok(NeuralDetector { config, techniques, tokenizer, engine, heads, sentence, batch: options.batch.max(1) })
+    }
+
+    /// Which engine runs the encoder, and at what precision (e.g. `openvino (bf16)`).
+    pub fn engine(&self) -> &str {
+        self.engine.description()
     }
 
     pub fn config(&self) -> &ModelConfig {
