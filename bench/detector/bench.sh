@@ -4,7 +4,7 @@
 #
 #   bench/detector/bench.sh [ARTICLES_DIR]     (default: ../shared/data/ptc/train/train-articles)
 #
-# Needs: a release build (made here), scripts/setup-runtime.sh done, and a Python with torch,
+# Needs: a release build (made here), scripts/setup-runtime.sh (run here), and a Python with torch,
 # transformers, tokenizers, safetensors and numpy (PYTHON=..., default bench/.venv/bin/python,
 # created from bench/detector/requirements.txt when missing).
 set -euo pipefail
@@ -25,10 +25,12 @@ trap 'rm -rf "$out"' EXIT
 n=$(ls "$dir"/*.txt | wc -l)
 echo "articles: $n in $dir; model: $model; $threads threads; $(nproc) cores ($(grep -m1 'model name' /proc/cpuinfo | cut -d: -f2 | xargs))"
 
-# Rust: the whole command (model load, reading, tokenizing, inference, decoding, writing).
-/usr/bin/time -f "%e %M" -o "$out/rust.time" "$bin" analyze --format semeval --progress never \
-    --threads "$threads" --model "$model" "$dir" >"$out/rust.labels"
-read -r rust_s rust_kb <"$out/rust.time"
+# Rust: the whole command (model load, reading, tokenizing, inference, decoding, writing), on
+# each engine: OpenVINO (bf16 where the CPU has bf16 units, else f32) and ONNX Runtime (int8).
+for engine in openvino onnxruntime; do
+    /usr/bin/time -f "%e %M" -o "$out/$engine.time" "$bin" analyze --format semeval --progress never \
+        --engine "$engine" --threads "$threads" --model "$model" "$dir" >"$out/$engine.labels"
+done
 
 # Python: the same windows, batches and decoding; model load excluded from its seconds.
 /usr/bin/time -f "%e %M" -o "$out/py.time" "$python" "$root/bench/detector/baseline.py" \
@@ -37,22 +39,32 @@ read -r _ py_kb <"$out/py.time"
 
 # One typical article (the one closest to 800 words), end to end with model load: median of 5.
 one=$(for f in "$dir"/*.txt; do echo "$(( $(wc -w <"$f") - 800 )) $f"; done | sed 's/^-//' | sort -n | head -1 | cut -d' ' -f2)
-for _ in 1 2 3 4 5; do
-    /usr/bin/time -f "%e" -a -o "$out/one.time" "$bin" analyze --model "$model" --threads "$threads" "$one" >/dev/null
+for engine in openvino onnxruntime; do
+    for _ in 1 2 3 4 5; do
+        /usr/bin/time -f "%e" -a -o "$out/one-$engine.time" "$bin" analyze --engine "$engine" --model "$model" \
+            --threads "$threads" "$one" >/dev/null
+    done
 done
-one_s=$(sort -n "$out/one.time" | sed -n 3p)
 
-"$python" - "$out/py.json" "$rust_s" "$rust_kb" "$py_kb" "$n" "$(wc -l <"$out/rust.labels")" "$one" "$one_s" <<'PY'
+"$python" - "$out" "$n" "$one" <<'PY'
 import json, sys
-py = json.load(open(sys.argv[1]))
-rust_s, rust_kb, py_kb, n, rust_spans = float(sys.argv[2]), int(sys.argv[3]), int(sys.argv[4]), int(sys.argv[5]), int(sys.argv[6])
-one, one_s = sys.argv[7], float(sys.argv[8])
+out, n, one = sys.argv[1], int(sys.argv[2]), sys.argv[3]
+py = json.load(open(f"{out}/py.json"))
+py_kb = int(open(f"{out}/py.time").read().split()[1])
 tok = py["tokens"]
-print(f"{'':28}{'articles/s':>12}{'tokens/s':>12}{'peak RSS MB':>13}{'spans':>8}")
-print(f"{'unspin (Rust, ONNX int8)':28}{n / rust_s:12.2f}{tok / rust_s:12.0f}{rust_kb / 1024:13.0f}{rust_spans:8}")
+rows = []
+for engine, label in (("openvino", "unspin, OpenVINO bf16"), ("onnxruntime", "unspin, ONNX Runtime int8")):
+    secs, kb = open(f"{out}/{engine}.time").read().split()
+    spans = sum(1 for _ in open(f"{out}/{engine}.labels"))
+    one_s = sorted(float(x) for x in open(f"{out}/one-{engine}.time").read().split())[2]
+    rows.append((label, float(secs), int(kb), spans, one_s))
+print(f"{'':28}{'articles/s':>12}{'tokens/s':>12}{'peak RSS MB':>13}{'spans':>8}{'vs Python':>11}")
+for label, secs, kb, spans, _ in rows:
+    print(f"{label:28}{n / secs:12.2f}{tok / secs:12.0f}{kb / 1024:13.0f}{spans:8}{py['seconds'] / secs:10.2f}x")
 print(f"{'Python (PyTorch f32)':28}{n / py['seconds']:12.2f}{tok / py['seconds']:12.0f}{py_kb / 1024:13.0f}{py['spans']:8}")
-print(f"  (PyTorch forward passes alone: {tok / py['forward_seconds']:.0f} tokens/s)")
-print(f"ratio unspin / Python: {py['seconds'] / rust_s:.2f}x  ({tok} tokens, {rust_s:.1f} s vs {py['seconds']:.1f} s)")
+print(f"  (PyTorch forward passes alone: {tok / py['forward_seconds']:.0f} tokens/s; {tok} tokens in {n} articles)")
 words = len(open(one, encoding='utf-8').read().split())
-print(f"one article end to end ({words} words, model load included): {one_s:.2f} s  [{one}]")
+for label, *_, one_s in rows:
+    print(f"one article end to end, {label} ({words} words, model load included): {one_s:.2f} s")
+print(f"  [{one}]")
 PY
