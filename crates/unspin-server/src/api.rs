@@ -12,6 +12,7 @@ use std::time::Instant;
 
 use axum::body::{Body, Bytes};
 use axum::extract::{FromRequest, Multipart, Query, Request, State};
+use axum::http::request::Parts;
 use axum::http::{header, HeaderValue};
 use axum::response::{IntoResponse, Response};
 use axum::Json;
@@ -156,10 +157,7 @@ pub async fn analyze_batch(
     request: Request,
 ) -> Result<Response> {
     let output = params(query)?;
-    let (kind, body) = read_body(request, app.limits.max_body_bytes).await?;
-    if kind != "application/json" {
-        return Err(Error::UnsupportedMediaType { got: kind });
-    }
+    let (_, _, body) = read_body(request, app.limits.max_body_bytes, &BATCH_TYPES).await?;
     let batch: Batch = parse_json(&body)?;
     if batch.documents.is_empty() {
         return Err(Error::BadRequest("\"documents\" is empty".into()));
@@ -187,11 +185,35 @@ fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T> {
     serde_json::from_slice(body).map_err(|e| Error::BadRequest(format!("invalid JSON body: {e}")))
 }
 
-/// The media type (lower case, without parameters) and the whole body, within `limit`.
-async fn read_body(request: Request, limit: usize) -> Result<(String, Bytes)> {
+/// What a route reads: the media types it takes, and how to say so when it gets another.
+struct Accepts {
+    types: &'static [&'static str],
+    described: &'static str,
+}
+
+const SOURCE_TYPES: Accepts = Accepts {
+    types: &["application/json", "multipart/form-data", "text/plain", "text/html"],
+    described: "application/json, multipart/form-data (a file field), text/plain or text/html",
+};
+
+const BATCH_TYPES: Accepts = Accepts { types: &["application/json"], described: "application/json" };
+
+/// The media type (lower case, without parameters), the request head and the whole body, within
+/// `limit`. A type the route does not take, or a `Content-Length` over the limit, is refused
+/// before a byte of the body is read.
+async fn read_body(request: Request, limit: usize, accepts: &Accepts) -> Result<(String, Parts, Bytes)> {
     let kind = media_type(&request);
-    let bytes = limited_bytes(request.into_body(), limit).await?;
-    Ok((kind, bytes))
+    if !accepts.types.contains(&kind.as_str()) {
+        let got = if kind.is_empty() { "(none)".into() } else { kind };
+        return Err(Error::UnsupportedMediaType { got, expected: accepts.described });
+    }
+    let declared = request.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok());
+    if declared.and_then(|n| n.parse::<u64>().ok()).is_some_and(|n| n > limit as u64) {
+        return Err(Error::TooLarge { limit });
+    }
+    let (parts, body) = request.into_parts();
+    let bytes = limited_bytes(body, limit).await?;
+    Ok((kind, parts, bytes))
 }
 
 fn media_type(request: &Request) -> String {
@@ -221,31 +243,7 @@ async fn limited_bytes(body: Body, limit: usize) -> Result<Bytes> {
 
 /// The one source of a `POST /v1/analyze` request, by content type.
 async fn read_source(request: Request, limit: usize) -> Result<Source> {
-    let kind = media_type(&request);
-    // Refuse a wrong type before reading a byte of the body.
-    if !matches!(
-        kind.as_str(),
-        "application/json" | "multipart/form-data" | "text/plain" | "text/html"
-    ) {
-        return Err(Error::UnsupportedMediaType {
-            got: if kind.is_empty() {
-                "(none)".into()
-            } else {
-                kind
-            },
-        });
-    }
-    if let Some(length) = request
-        .headers()
-        .get(header::CONTENT_LENGTH)
-        .and_then(|v| v.to_str().ok())
-    {
-        if length.parse::<u64>().is_ok_and(|n| n > limit as u64) {
-            return Err(Error::TooLarge { limit });
-        }
-    }
-    let (parts, body) = request.into_parts();
-    let bytes = limited_bytes(body, limit).await?;
+    let (kind, parts, bytes) = read_body(request, limit, &SOURCE_TYPES).await?;
     let raw = |name: &str, kind| Source::Bytes {
         name: name.into(),
         id: "document".into(),

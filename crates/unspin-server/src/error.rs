@@ -14,8 +14,9 @@ pub enum Error {
     #[error("{0}")]
     BadRequest(String),
 
-    #[error("unsupported content type {got:?}: send application/json, multipart/form-data (a file field), text/plain or text/html")]
-    UnsupportedMediaType { got: String },
+    /// `expected` says what the route reads, e.g. "application/json".
+    #[error("unsupported content type {got:?}: send {expected}")]
+    UnsupportedMediaType { got: String, expected: &'static str },
 
     #[error("request body is larger than the limit of {limit} bytes")]
     TooLarge { limit: usize },

@@ -61,6 +61,27 @@ impl Default for Limits {
     }
 }
 
+impl Limits {
+    /// Refuses limits no request could meet: no analysis slot, a zero timeout (every request
+    /// would end in a 504), a zero body limit or no documents.
+    pub fn validate(&self) -> Result<()> {
+        let bad = |what: &str| Err(Error::Setting(format!("{what} must be at least 1")));
+        if self.concurrency == 0 {
+            return bad("the concurrency limit");
+        }
+        if self.timeout.is_zero() {
+            return bad("the timeout (in seconds; a zero timeout answers every request with 504)");
+        }
+        if self.max_body_bytes == 0 {
+            return bad("the body limit (in bytes)");
+        }
+        if self.max_documents == 0 {
+            return bad("the documents-per-request limit");
+        }
+        Ok(())
+    }
+}
+
 /// How the server is set up.
 #[derive(Debug, Clone)]
 pub struct Config {
@@ -101,11 +122,7 @@ impl std::ops::Deref for AppState {
 
 impl AppState {
     pub fn new(pipeline: Arc<Pipeline>, limits: Limits, fetch: FetchLimits) -> Result<Self> {
-        if limits.concurrency == 0 {
-            return Err(Error::Setting(
-                "the concurrency limit must be at least 1".into(),
-            ));
-        }
+        limits.validate()?;
         let slots = Arc::new(Semaphore::new(limits.concurrency));
         Ok(AppState(Arc::new(Inner {
             pipeline,

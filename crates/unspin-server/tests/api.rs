@@ -481,7 +481,11 @@ async fn batch_analyses_each_document_and_lists_failures() {
         .send()
         .await
         .unwrap();
-    assert_eq!(r.status(), StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    let status = r.status();
+    assert_eq!(status, StatusCode::UNSUPPORTED_MEDIA_TYPE);
+    // The batch route reads JSON only, and says so.
+    let message = error_message(status, &r.text().await.unwrap());
+    assert!(message.ends_with("send application/json"), "{message}");
     // Several documents cannot be one brat file.
     let two = json!({ "documents": [{ "text": ARTICLE }, { "text": ARTICLE }] });
     let (status, _, text) = s.post_json("/v1/analyze/batch?format=brat", two).await;
@@ -580,6 +584,23 @@ async fn bad_requests_get_json_errors() {
     assert!(error_message(status, &body).contains("/v2/nothing"));
 }
 
+#[test]
+fn limits_no_request_could_meet_are_refused_at_start() {
+    let base = Limits::default();
+    for (limits, what) in [
+        (Limits { timeout: Duration::ZERO, ..base.clone() }, "timeout"),
+        (Limits { concurrency: 0, ..base.clone() }, "concurrency"),
+        (Limits { max_body_bytes: 0, ..base.clone() }, "body limit"),
+        (Limits { max_documents: 0, ..base.clone() }, "documents"),
+    ] {
+        let err = limits.validate().unwrap_err().to_string();
+        assert!(err.contains(what) && err.contains("at least 1"), "{err}");
+        let config = Config { bind: "127.0.0.1:0".parse().unwrap(), limits, fetch: FetchLimits::default() };
+        assert!(Server::bind(config, pipeline(Duration::ZERO)).is_err(), "{what}");
+    }
+    assert!(base.validate().is_ok());
+}
+
 #[tokio::test]
 async fn an_oversized_body_is_refused_with_413() {
     let limits = Limits {
@@ -592,8 +613,13 @@ async fn an_oversized_body_is_refused_with_413() {
     assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
     assert!(error_message(status, &body).contains("1000 bytes"));
     let (content_type, form) = multipart("big.txt", big.as_bytes());
-    let r = s.post_body("/v1/analyze/batch", content_type, form).await;
+    let r = s.post_body("/v1/analyze", content_type, form).await;
     assert_eq!(r.status(), StatusCode::PAYLOAD_TOO_LARGE);
+    let (status, _, body) = s
+        .post_json("/v1/analyze/batch", json!({ "documents": [{ "text": big }] }))
+        .await;
+    assert_eq!(status, StatusCode::PAYLOAD_TOO_LARGE);
+    assert!(error_message(status, &body).contains("1000 bytes"));
     // Just under the limit is fine.
     let (status, _, _) = s
         .post_json("/v1/analyze", json!({ "text": "corrupt ".repeat(100) }))
