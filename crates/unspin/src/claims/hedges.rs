@@ -82,22 +82,22 @@ pub const INSINUATIONS: &[&str] = &[
     r"\bwhere (?:is|are) the (?:evidence|proof)\b",
 ];
 
+/// One case-insensitive regex of `alternatives` (an apostrophe in one matches ' and ’ alike),
+/// the whole alternation placed in `wrap` where it says `{}`.
+fn alternation(alternatives: &[&str], wrap: &str) -> Regex {
+    let alternatives: Vec<String> = alternatives.iter().map(|a| a.replace('\'', "['’]")).collect();
+    let pattern = format!("(?i){}", wrap.replace("{}", &alternatives.join("|")));
+    Regex::new(&pattern).unwrap_or_else(|e| unreachable!("the cue lists are valid patterns: {e}"))
+}
+
 fn hedge_regex() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        let alternatives: Vec<String> = HEDGES.iter().map(|h| h.replace('\'', "['’]")).collect();
-        let pattern = format!(r"(?i)\b(?:{})\b", alternatives.join("|"));
-        Regex::new(&pattern).unwrap_or_else(|e| unreachable!("the hedge lexicon is a valid pattern: {e}"))
-    })
+    RE.get_or_init(|| alternation(HEDGES, r"\b(?:{})\b"))
 }
 
 fn insinuation_regex() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
-    RE.get_or_init(|| {
-        let alternatives: Vec<String> = INSINUATIONS.iter().map(|h| h.replace('\'', "['’]")).collect();
-        let pattern = format!("(?i)(?:{})", alternatives.join("|"));
-        Regex::new(&pattern).unwrap_or_else(|e| unreachable!("the insinuation patterns are valid: {e}"))
-    })
+    RE.get_or_init(|| alternation(INSINUATIONS, "(?:{})"))
 }
 
 /// Hedge cues in `text[range]`, as byte ranges into `text`.
