@@ -5,8 +5,9 @@
 //!   too). It runs on every CPU and is the fallback.
 //! - [`openvino`]: `model.ov.onnx`, the same int8 weights expanded as they are multiplied, with
 //!   bf16 activations. Chosen by default where the CPU computes in bf16 natively (AMX or
-//!   AVX-512 BF16) and the OpenVINO library is installed: there it is about 1.5× faster than
-//!   ONNX Runtime's int8 path and several times closer to the f32 model's outputs.
+//!   AVX-512 BF16) and the OpenVINO library is installed. There a batch runs about 1.5× faster
+//!   than on ONNX Runtime's int8 path (a whole run over the PTC articles, 1.2×), and the outputs
+//!   are several times closer to the f32 model's.
 //!
 //! Both libraries are loaded at run time from what `scripts/setup-runtime.sh` takes out of their
 //! official wheels, so building unspin downloads nothing and a missing library is a clear error
