@@ -110,14 +110,14 @@ impl Forward {
     /// dimensions the engine reported.
     fn checked(
         token_logits: Vec<f32>,
-        channels: Option<&i64>,
+        channels: Option<i64>,
         hidden: Vec<f32>,
-        hidden_size: Option<&i64>,
+        hidden_size: Option<i64>,
         batch: usize,
         len: usize,
     ) -> Result<Forward> {
-        let channels = channels.map_or(0, |&c| usize::try_from(c).unwrap_or(0));
-        let hidden_size = hidden_size.map_or(0, |&h| usize::try_from(h).unwrap_or(0));
+        let size = |d: Option<i64>| d.and_then(|d| usize::try_from(d).ok()).unwrap_or(0);
+        let (channels, hidden_size) = (size(channels), size(hidden_size));
         if token_logits.len() != batch * len * channels || hidden.len() != batch * len * hidden_size {
             return Err(Error::Runtime("the model's outputs do not have the expected shape".into()));
         }

@@ -93,6 +93,6 @@ impl OrtEngine {
             .map_err(run_err)?;
         let (tshape, logits) = outputs["token_logits"].try_extract_tensor::<f32>().map_err(run_err)?;
         let (hshape, hidden) = outputs["hidden"].try_extract_tensor::<f32>().map_err(run_err)?;
-        Forward::checked(logits.to_vec(), tshape.last(), hidden.to_vec(), hshape.last(), batch, len)
+        Forward::checked(logits.to_vec(), tshape.last().copied(), hidden.to_vec(), hshape.last().copied(), batch, len)
     }
 }

@@ -117,6 +117,6 @@ impl OvEngine {
         };
         let (logits, channels) = output("token_logits")?;
         let (hidden, hidden_size) = output("hidden")?;
-        Forward::checked(logits, channels.as_ref(), hidden, hidden_size.as_ref(), batch, len)
+        Forward::checked(logits, channels, hidden, hidden_size, batch, len)
     }
 }
