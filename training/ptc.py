@@ -37,6 +37,10 @@ MAX_LEN = 256  # incl. [CLS] and [SEP]
 CONTENT = MAX_LEN - 2
 STRIDE = 192  # inference: windows overlap by CONTENT - STRIDE tokens
 TRIM = " \n\t.,:;"
+STOPWORDS_FILE = Path(__file__).resolve().parent.parent / "crates/unspin/src/detect/neural/stopwords.txt"
+# Sentence ends for widening sentence-level techniques: one of these followed by whitespace or
+# the end of the text; a line break always ends one.
+SENTENCE_END = ".!?"
 
 
 @dataclass
@@ -49,9 +53,15 @@ class Article:
     cont: np.ndarray | None = None  # bool: token is a "##" continuation piece
 
 
+def fold_of(article_id: str, folds: int = 5) -> int:
+    """The cross-validation fold of an article, by a hash of its id (fold 0 of 5 is the old
+    fixed validation split)."""
+    return zlib.crc32(article_id.encode()) % folds
+
+
 def split_of(article_id: str) -> str:
     """Fixed validation split: one article in five, by a hash of its id."""
-    return "val" if zlib.crc32(article_id.encode()) % 5 == 0 else "train"
+    return "val" if fold_of(article_id) == 0 else "train"
 
 
 def load_articles(data: Path) -> list[Article]:
@@ -67,6 +77,15 @@ def load_articles(data: Path) -> list[Article]:
         aid, tech, start, end = line.split("\t")
         arts[aid].spans.append((int(start), int(end), TECHNIQUES.index(tech)))
     return list(arts.values())
+
+
+def special_ids(tok) -> tuple[int, int, int]:
+    """(first, last, padding) token ids: BERT's [CLS]/[SEP]/[PAD] or MPNet's <s>/</s>/<pad>."""
+    for names in (("[CLS]", "[SEP]", "[PAD]"), ("<s>", "</s>", "<pad>")):
+        ids = [tok.token_to_id(n) for n in names]
+        if None not in ids and (names[0] != "[CLS]" or tok.token_to_id("<s>") is None):
+            return tuple(ids)
+    raise SystemExit("the tokenizer has neither [CLS]/[SEP]/[PAD] nor <s>/</s>/<pad>")
 
 
 def load_tokenizer(base: Path):
@@ -116,7 +135,7 @@ def inference_windows(n: int) -> list[int]:
     return starts
 
 
-def read_windows(ids, cls: int, sep: int, content: int, batch: int, forward):
+def read_windows(ids, cls: int, sep: int, content: int, batch: int, forward, pad: int = 0):
     """Reads token ids the way the Rust detector does: windows every STRIDE tokens, longest first,
     `batch` per call of `forward(ids [B, T], mask [B, T]) -> (probs [B, T, C], hidden [B, T, H])`
     (NumPy arrays). Returns the probabilities averaged over overlapping windows [n, C], the window
@@ -130,7 +149,7 @@ def read_windows(ids, cls: int, sep: int, content: int, batch: int, forward):
     for b0 in range(0, len(order), batch):
         chunk = order[b0:b0 + batch]
         T = length(chunk[0]) + 2
-        x = np.zeros((len(chunk), T), dtype=np.int64)
+        x = np.full((len(chunk), T), pad, dtype=np.int64)
         mask = np.zeros((len(chunk), T), dtype=np.int64)
         for b, w in enumerate(chunk):
             L = length(w)
@@ -207,6 +226,90 @@ def runs(mask: np.ndarray, cont: np.ndarray) -> list[tuple[int, int]]:
             out.append((s, e))
         i = j
     return out
+
+
+def stopwords() -> frozenset:
+    global _STOPWORDS
+    if _STOPWORDS is None:
+        lines = STOPWORDS_FILE.read_text(encoding="utf-8").splitlines()
+        _STOPWORDS = frozenset(l.strip() for l in lines if l.strip() and not l.startswith("#"))
+    return _STOPWORDS
+
+
+_STOPWORDS = None
+
+
+def stop_tokens(a: Article) -> np.ndarray:
+    """Per token: its whole word is a stop word or has no letter or digit."""
+    n = len(a.ids)
+    out = np.zeros(n, dtype=bool)
+    words = stopwords()
+    i = 0
+    while i < n:
+        j = i + 1
+        while j < n and a.cont[j]:
+            j += 1
+        word = a.text[a.offsets[i, 0]:a.offsets[j - 1, 1]].lower()
+        out[i:j] = word in words or not any(c.isalnum() for c in word)
+        i = j
+    return out
+
+
+def hysteresis_runs(p: np.ndarray, high: float, low: float, gap: int, cont: np.ndarray) -> list[tuple[int, int]]:
+    """Runs of tokens with p >= low that hold at least one token with p >= high; runs at most
+    `gap` tokens apart are joined; then widened to whole words as `runs` does. With low == high
+    and gap == 0 this is `runs(p >= high, cont)`."""
+    n = len(p)
+    kept = []
+    i = 0
+    while i < n:
+        if p[i] < low:
+            i += 1
+            continue
+        j = i
+        while j < n and p[j] >= low:
+            j += 1
+        if (p[i:j] >= high).any():
+            if kept and i - kept[-1][1] <= gap:
+                kept[-1] = (kept[-1][0], j)
+            else:
+                kept.append((i, j))
+        i = j
+    mask = np.zeros(n, dtype=bool)
+    for i, j in kept:
+        mask[i:j] = True
+    return runs(mask, cont)
+
+
+def sentence_bounds(text: str) -> list[int]:
+    """Char offsets just after each sentence end (see SENTENCE_END), and the text's end."""
+    out = []
+    n = len(text)
+    for k, c in enumerate(text):
+        if c == "\n" or (c in SENTENCE_END and (k + 1 == n or text[k + 1].isspace()) and not initial(text, k)):
+            out.append(k + 1)
+    out.append(n)
+    return out
+
+
+def initial(text: str, k: int) -> bool:
+    """The char at k is the period of a one-letter capital like the "S." of "U.S." or "J. Smith"."""
+    return (text[k] == "." and k >= 1 and text[k - 1].isupper()
+            and (k == 1 or text[k - 2] == "." or text[k - 2].isspace()))
+
+
+def widen_to_sentence(text: str, ends: list[int], span: tuple[int, int]) -> tuple[int, int]:
+    """The sentence(s) holding chars span, trimmed of spaces and TRIM characters."""
+    import bisect
+
+    k = bisect.bisect_right(ends, span[0]) - 1
+    s = ends[k] if k >= 0 else 0
+    e = ends[bisect.bisect_left(ends, span[1])]
+    while s < e and text[s] in TRIM:
+        s += 1
+    while e > s and text[e - 1] in TRIM:
+        e -= 1
+    return (s, e) if s < e else span
 
 
 # ---------------------------------------------------------------------------------------------

@@ -61,9 +61,7 @@ def main():
             return 1.0 / (1.0 + np.exp(-logits.astype(np.float32))), h
 
         probs, starts, hidden = ptc.read_windows(a.ids, cls, sep, content, args.batch, forward)
-        r = Reader.__new__(Reader)
-        r.a, r.probs, r.starts, r.hidden = a, probs, starts, hidden
-        r.lower, r.cache, r.run_cache, r.head = text.lower(), {}, {}, head
+        r = Reader(a, probs, starts, hidden, head)
         for s, e, t, conf in sorted(r.decode(thr)):
             sys.stdout.write(f"{aid}\t{labels[t]}\t{s}\t{e}\t{conf:.4f}\n")
 

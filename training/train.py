@@ -35,21 +35,23 @@ import torch.nn.functional as F
 import ptc
 from ptc import CONTENT, N_CHANNELS, N_TECH, TECHNIQUES
 
-HIDDEN = 384
 N_FEATS = 2
 
 
 class Detector(nn.Module):
     def __init__(self, base: Path, sentence_heads: bool):
         super().__init__()
-        from transformers import BertModel
+        from transformers import AutoModel
 
-        self.bert = BertModel.from_pretrained(str(base), add_pooling_layer=False, dtype=torch.float32)
-        self.token_head = nn.Linear(HIDDEN, N_CHANNELS)
+        # Any BERT-shaped encoder transformers knows (all-MiniLM-L6-v2 is BERT, all-mpnet-base-v2
+        # is MPNet); the attribute keeps its historical name so older checkpoints still load.
+        self.bert = AutoModel.from_pretrained(str(base), add_pooling_layer=False, dtype=torch.float32)
+        hidden = self.bert.config.hidden_size
+        self.token_head = nn.Linear(hidden, N_CHANNELS)
         self.span_head = nn.Sequential(
-            nn.Linear(3 * HIDDEN + N_FEATS, 256), nn.GELU(), nn.Dropout(0.1), nn.Linear(256, N_TECH)
+            nn.Linear(3 * hidden + N_FEATS, 256), nn.GELU(), nn.Dropout(0.1), nn.Linear(256, N_TECH)
         )
-        self.sentence_head = nn.Linear(HIDDEN, 2) if sentence_heads else None  # checkworthy, subjective
+        self.sentence_head = nn.Linear(hidden, 2) if sentence_heads else None  # checkworthy, subjective
         self.drop = nn.Dropout(0.1)
 
     def encode(self, ids, mask):
@@ -84,7 +86,7 @@ def train_windows(arts, rng):
 def make_batch(items, y_all, dev):
     T = max(we - ws for _, ws, we in items) + 2
     B = len(items)
-    ids = torch.zeros(B, T, dtype=torch.long)
+    ids = torch.full((B, T), PAD, dtype=torch.long)
     mask = torch.zeros(B, T, dtype=torch.long)
     y = torch.zeros(B, T, N_CHANNELS)
     ymask = torch.zeros(B, T)
@@ -132,7 +134,7 @@ def load_sentences(path: Path, text_col: str, label_col: str, positive: str):
 def sentence_batch(tok, rows, dev, max_len=128):
     encs = [tok.encode(t, add_special_tokens=False).ids[: max_len - 2] for t, _ in rows]
     T = max(len(e) for e in encs) + 2
-    ids = torch.zeros(len(rows), T, dtype=torch.long)
+    ids = torch.full((len(rows), T), PAD, dtype=torch.long)
     mask = torch.zeros(len(rows), T, dtype=torch.long)
     pool = torch.zeros(len(rows), T)
     for b, e in enumerate(encs):
@@ -156,7 +158,7 @@ def read_article(model, a, dev, batch=32):
         h, logits = model.encode(torch.from_numpy(ids).to(dev), torch.from_numpy(mask).to(dev))
         return torch.sigmoid(logits.float()).cpu().numpy(), h.float().cpu().numpy()
 
-    return ptc.read_windows(a.ids, CLS, SEP, CONTENT, batch, forward)
+    return ptc.read_windows(a.ids, CLS, SEP, CONTENT, batch, forward, pad=PAD)
 
 
 class SpanHead:
@@ -179,25 +181,38 @@ class SpanHead:
 
 
 class Reader:
-    """Caches one validation article's model outputs and span-head answers while thresholds move."""
+    """Caches one held-out article's model outputs and span-head answers while thresholds move."""
 
-    def __init__(self, model, a, dev):
+    def __init__(self, a, probs, starts, hidden, head):
         self.a = a
-        self.model = model
-        self.probs, self.starts, self.hidden = read_article(model, a, dev)
-        self.head = SpanHead(model)
+        self.probs, self.starts, self.hidden = probs, starts, hidden
+        self.head = head
         self.lower = a.text.lower()
         self.cache = {}
         self.run_cache = {}
+        self.stop = ptc.stop_tokens(a)
+        self.ends = None  # sentence ends, computed on first use
 
-    def runs(self, channel, th):
-        key = (channel, round(th, 4))
+    @classmethod
+    def of_model(cls, model, a, dev):
+        probs, starts, hidden = read_article(model, a, dev)
+        return cls(a, probs, starts, hidden, SpanHead(model))
+
+    def runs(self, channel, th, low=None, gap=0):
+        """Spans of `channel`: runs that reach `th` somewhere, extended while the probability
+        stays at or above `low` (hysteresis), runs at most `gap` tokens apart joined; spans made
+        only of stop words and punctuation are dropped."""
+        low = th if low is None else min(low, th)
+        key = (channel, round(th, 4), round(low, 4), gap)
         if key not in self.run_cache:
             found = []
-            for i, j in ptc.runs(self.probs[:, channel] >= th, self.a.cont):
+            p = self.probs[:, channel]
+            for i, j in ptc.hysteresis_runs(p, th, low, gap, self.a.cont):
+                if self.stop[i:j].all():
+                    continue
                 cs = ptc.char_span(self.a, i, j)
                 if cs is not None:
-                    found.append((i, j, cs, float(self.probs[i:j, channel].mean())))
+                    found.append((i, j, cs, float(p[i:j].mean())))
             self.run_cache[key] = found
         return self.run_cache[key]
 
@@ -220,12 +235,19 @@ class Reader:
         out = []
         if len(self.a.ids) == 0:
             return out
-        for i, j, cs, conf in self.runs(0, thr["any"]):
+        widen = set(thr.get("widen", []))
+        for i, j, cs, conf in self.runs(0, thr["any"], thr.get("low"), thr.get("gap", 0)):
             dist = self.classify(i, j)
             order = np.argsort(-dist, kind="stable")
-            out.append((cs[0], cs[1], int(order[0]), conf * float(dist[order[0]])))
-            if dist[order[1]] >= thr["second"]:
-                out.append((cs[0], cs[1], int(order[1]), conf * float(dist[order[1]])))
+            for rank, t in enumerate(order[:2]):
+                if rank == 1 and dist[t] < thr["second"]:
+                    break
+                span = cs
+                if int(t) in widen:
+                    if self.ends is None:
+                        self.ends = ptc.sentence_bounds(self.a.text)
+                    span = ptc.widen_to_sentence(self.a.text, self.ends, cs)
+                out.append((span[0], span[1], int(t), conf * float(dist[t])))
         for t in range(N_TECH):
             th = thr["tech"][t]
             if th is None:
@@ -252,6 +274,18 @@ class Reader:
             seen[(s, e)] = k + 1
             preds.append(int(np.argsort(-dist, kind="stable")[min(k, N_TECH - 1)]))
         return preds
+
+
+def dump_heldout(model, arts, dev, path: Path):
+    """What cv.py needs to decode held-out articles without the encoder: token probabilities,
+    window starts and each window's hidden states (float16), plus the span head's tensors."""
+    out = {"articles": {}, "span_head": {k: v.detach().cpu().numpy()
+                                          for k, v in model.span_head.state_dict().items()}}
+    for a in arts:
+        probs, starts, hidden = read_article(model, a, dev)
+        out["articles"][a.id] = {"probs": probs.astype(np.float32), "starts": starts,
+                                 "hidden": [h.astype(np.float16) for h in hidden]}
+    torch.save(out, path)
 
 
 def gold_of(arts):
@@ -284,21 +318,36 @@ def tc_score(readers):
     return (correct / total if total else 0.0), per
 
 
-def tune(readers, log):
-    """Greedy threshold search on these readers; returns the thresholds."""
+# Techniques that annotators mark on the clause or sentence that carries them; their spans may be
+# widened to the sentence (a choice cross-validation makes per technique).
+SENTENCE_LEVEL = [TECHNIQUES.index(t) for t in (
+    "Appeal_to_Authority", "Bandwagon,Reductio_ad_hitlerum", "Black-and-White_Fallacy",
+    "Causal_Oversimplification", "Doubt", "Whataboutism,Straw_Men,Red_Herring")]
+
+
+def tune(readers, log, structure=True):
+    """Greedy search on these readers; returns the decoding settings. With `structure` it also
+    chooses the hysteresis low threshold, the gap joining runs and which sentence-level
+    techniques widen to their sentence."""
     gold = gold_of([r.a for r in readers])
-    thr = {"any": 0.5, "second": 1.01, "tech": [None] * N_TECH}
+    thr = {"any": 0.5, "low": 0.5, "gap": 0, "second": 1.01, "tech": [None] * N_TECH, "widen": []}
 
     def score(th, labelled):
         pred = {r.a.id: [(s, e, t) for s, e, t, _ in r.decode(th)] for r in readers}
         return ptc.span_prf(gold, pred, labelled)[2]
 
     best = -1
-    for x in np.arange(0.15, 0.751, 0.025):
-        th = dict(thr, any=float(x), tech=[None] * N_TECH, second=1.01)
-        f = score(th, False)
+    for x in np.arange(0.15, 0.851, 0.025):
+        f = score(dict(thr, any=float(x), low=float(x)), False)
         if f > best:
-            best, thr["any"] = f, float(x)
+            best, thr["any"], thr["low"] = f, float(x), float(x)
+    if structure:
+        for gap in (0, 1, 2, 3):
+            for d in (0.0, 0.05, 0.1, 0.15, 0.2, 0.3):
+                th = dict(thr, low=round(thr["any"] - d, 4), gap=gap)
+                f = score(th, False)
+                if f > best + 1e-4:
+                    best, thr["low"], thr["gap"] = f, th["low"], gap
     best = score(thr, True)
     for x in [0.15, 0.2, 0.25, 0.3, 0.35, 0.4, 0.5]:
         th = dict(thr, second=x)
@@ -313,6 +362,12 @@ def tune(readers, log):
             f = score(th, True)
             if f > best + 1e-4:
                 best, thr["tech"] = f, tech
+    if structure:
+        for t in SENTENCE_LEVEL:
+            th = dict(thr, widen=sorted(thr["widen"] + [t]))
+            f = score(th, True)
+            if f > best + 1e-4:
+                best, thr["widen"] = f, th["widen"]
     if log:
         log(f"tuned thresholds {json.dumps(thr)} flc={best:.4f}")
     return thr
@@ -420,9 +475,17 @@ def main():
     ap.add_argument("--subjectivity", type=Path, help="CheckThat! subjectivity folder (train+dev tsv)")
     ap.add_argument("--sentence-weight", type=float, default=0.5)
     ap.add_argument("--init", type=Path, help="start from this model.pt (a trained detector) instead of the base heads")
+    ap.add_argument("--folds", type=int, default=5, help="cross-validation folds, by a hash of the article id")
+    ap.add_argument("--fold", type=int, default=0,
+                    help="the fold held out (0 of 5 is the old validation split); -1 trains on every article")
+    ap.add_argument("--dump-epochs", default="",
+                    help="comma-separated epochs after which the held-out fold's token probabilities and window "
+                         "states are written to OUT/heldout-e<N>.pt, for cv.py")
+    ap.add_argument("--checkpoint-every", type=int, default=20,
+                    help="also write OUT/checkpoint.pt every this many steps (0: only after each epoch)")
     args = ap.parse_args()
 
-    global CLS, SEP
+    global CLS, SEP, PAD
     args.out.mkdir(parents=True, exist_ok=True)
     logf = open(args.out / "train.log", "a")
 
@@ -442,14 +505,16 @@ def main():
     log(f"args {vars(args)}")
 
     tok = ptc.load_tokenizer(args.base)
-    CLS, SEP = tok.token_to_id("[CLS]"), tok.token_to_id("[SEP]")
+    CLS, SEP, PAD = ptc.special_ids(tok)
     arts = ptc.load_articles(args.data)
     if args.limit:
         arts = arts[: args.limit]
     ptc.tokenize(tok, arts)
-    train = [a for a in arts if ptc.split_of(a.id) == "train"]
-    val = [a for a in arts if ptc.split_of(a.id) == "val"]
-    log(f"{len(train)} train articles ({sum(len(a.ids) for a in train)} tokens), {len(val)} validation")
+    train = [a for a in arts if ptc.fold_of(a.id, args.folds) != args.fold]
+    val = [a for a in arts if ptc.fold_of(a.id, args.folds) == args.fold]
+    dump_epochs = {int(e) for e in args.dump_epochs.split(",") if e}
+    log(f"{len(train)} train articles ({sum(len(a.ids) for a in train)} tokens), {len(val)} held out "
+        f"(fold {args.fold} of {args.folds})")
     y_all = {a.id: ptc.token_targets(a) for a in arts}
     ytr = np.concatenate([y_all[a.id] for a in train])
     pos = ytr.sum(0)
@@ -482,12 +547,38 @@ def main():
         opt, lambda s: min(1.0, (s + 1) / warm) * max(0.0, (total - s) / max(1, total - warm)))
     amp = dev.type == "cuda" or args.bf16
     step = 0
-    for epoch in range(args.epochs):
+    first_epoch = first_batch = 0
+    ckpt = args.out / "checkpoint.pt"
+    epoch_rng = None  # the window sampler's state when the checkpoint's epoch began
+
+    def save_checkpoint(epoch, next_batch):
+        """Everything needed to go on from batch `next_batch` of `epoch` (0-based), atomically."""
+        tmp = ckpt.with_suffix(".tmp")
+        torch.save({"model": model.state_dict(), "opt": opt.state_dict(), "sched": sched.state_dict(),
+                    "epoch_rng": epoch_rng, "rng": rng.bit_generator.state, "random": random.getstate(),
+                    "torch": torch.get_rng_state(), "epoch": epoch, "batch": next_batch, "step": step}, tmp)
+        tmp.replace(ckpt)
+
+    if ckpt.exists():
+        # Resume: a session ends its processes, so every epoch leaves a checkpoint behind.
+        state = torch.load(ckpt, map_location=dev, weights_only=False)
+        model.load_state_dict(state["model"])
+        opt.load_state_dict(state["opt"])
+        sched.load_state_dict(state["sched"])
+        random.setstate(state["random"])
+        torch.set_rng_state(state["torch"])
+        first_epoch, first_batch, step = state["epoch"], state["batch"], state["step"]
+        # Mid-epoch: replay the epoch's window draw, then skip the batches already trained on.
+        rng.bit_generator.state = state["epoch_rng"] if first_batch else state["rng"]
+        log(f"resumed from {ckpt}: epoch {first_epoch + 1}, batch {first_batch} (step {step})")
+    for epoch in range(first_epoch, args.epochs):
         model.train()
+        epoch_rng = rng.bit_generator.state
         wins = train_windows(train, rng)
         order = rng.permutation(len(wins))
         te = time.time()
-        for b0 in range(0, len(order), args.batch):
+        skip = first_batch if epoch == first_epoch else 0
+        for b0 in range(skip * args.batch, len(order), args.batch):
             items = [wins[i] for i in order[b0:b0 + args.batch]]
             ids, mask, y, ymask, spans = make_batch(items, y_all, dev)
             with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=amp):
@@ -525,12 +616,26 @@ def main():
             step += 1
             if step % 20 == 0:
                 log(f"epoch {epoch + 1} step {step}/{total} token {token_loss.item():.4f} span {float(span_loss):.4f} "
-                    f"{(time.time() - te) / ((b0 // args.batch) + 1):.2f}s/step")
+                    f"{(time.time() - te) / ((b0 // args.batch) + 1 - skip):.2f}s/step")
+            if args.checkpoint_every and step % args.checkpoint_every == 0:
+                save_checkpoint(epoch, b0 // args.batch + 1)
         log(f"epoch {epoch + 1} done in {time.time() - te:.0f}s")
+        if epoch + 1 in dump_epochs and val:
+            model.eval()
+            with torch.autocast(dev.type, dtype=torch.bfloat16, enabled=amp):
+                dump_heldout(model, val, dev, args.out / f"heldout-e{epoch + 1}.pt")
+            log(f"wrote {args.out / f'heldout-e{epoch + 1}.pt'} ({len(val)} articles)")
+        save_checkpoint(epoch + 1, 0)
 
     train_time = time.time() - t0
     model.eval()
-    readers = [Reader(model, a, dev) for a in val]
+    if not val or args.epochs in dump_epochs:
+        # Trained on every article, or the held-out fold is already dumped for cv.py to score.
+        torch.save({k: v.detach().cpu() for k, v in model.state_dict().items()}, args.out / "model.pt")
+        ckpt.unlink(missing_ok=True)
+        log(f"saved {args.out / 'model.pt'}; total {time.time() - t0:.0f}s")
+        return
+    readers = [Reader.of_model(model, a, dev) for a in val]
     res = evaluate(readers, log)
     thr = tune(readers, log)
     res["thresholds"] = thr
@@ -553,7 +658,7 @@ def main():
     log(f"saved {args.out / 'model.pt'}; total {time.time() - t0:.0f}s")
 
 
-CLS = SEP = 0
+CLS = SEP = PAD = 0
 
 if __name__ == "__main__":
     main()
