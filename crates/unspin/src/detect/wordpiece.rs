@@ -1,20 +1,28 @@
-//! BERT WordPiece tokenization, id for id what HuggingFace's `BertTokenizerFast` produces for an
-//! uncased model (all-MiniLM-L6-v2), with every token's byte range in the original text.
+//! WordPiece tokenization, id for id what HuggingFace's fast tokenizers produce for an uncased
+//! BERT-style model (all-MiniLM-L6-v2's `BertTokenizerFast`, all-mpnet-base-v2's
+//! `MPNetTokenizerFast`), with every token's byte range in the original text.
 //!
 //! The neural detector feeds these ids to the network and maps its per-token predictions back to
 //! spans of the document, so both the ids and the offsets must be exactly the reference
-//! tokenizer's. The steps are those of HF tokenizers' `BertNormalizer`, `BertPreTokenizer` and
-//! `WordPiece` model, fused into one pass over the text:
+//! tokenizer's. The steps are those of HF tokenizers' added vocabulary, `BertNormalizer`,
+//! `BertPreTokenizer` and `WordPiece` model, fused into one pass over the text:
 //!
-//! 1. Special tokens written in the text (`[CLS]`, `[SEP]`, `[PAD]`, `[UNK]`, `[MASK]`) are
-//!    matched verbatim before anything else, as HF's added vocabulary does.
+//! 1. Added tokens that are not `normalized` (BERT's `[CLS]`, `[SEP]`, `[PAD]`, `[UNK]`,
+//!    `[MASK]`; MPNet's `<s>`, `</s>`, `<pad>`, `[UNK]`, `<mask>`) are matched verbatim in the raw
+//!    text before anything else, leftmost-longest, as HF's added vocabulary does.
 //! 2. Clean: NUL, U+FFFD and control characters (Cc, Cf, Co; not `\t\n\r`) are dropped without
 //!    splitting anything; whitespace separates words.
 //! 3. CJK ideographs become words of their own.
 //! 4. NFD, then combining marks (Mn) are dropped, then each char is lowercased.
-//! 5. Punctuation (ASCII punctuation and Unicode P*) becomes words of its own.
-//! 6. Each word is cut greedily into the longest pieces in the vocabulary, later pieces with the
-//!    `##` prefix. A word over 100 chars, or one with a part no piece matches, is one `[UNK]`.
+//! 5. Added tokens that are `normalized` (MPNet's `<unk>`) are matched in this normalized text,
+//!    so `<UNK>` and `<un\u{ad}k>` are `<unk>` too.
+//! 6. Punctuation (ASCII punctuation and Unicode P*) becomes words of its own.
+//! 7. Each word is cut greedily into the longest pieces in the vocabulary, later pieces with the
+//!    `##` prefix. A word over 100 chars, or one with a part no piece matches, is one unknown
+//!    token (`[UNK]`).
+//!
+//! Which tokens frame a window, pad it, stand for unknown words and are added is the model's
+//! choice: a [`TokenizerSpec`], read from the model folder's `config.json` (without one, BERT's).
 //!
 //! Every normalized char remembers the original char it came from, so a token's range runs from
 //! the start of its first char's origin to the end of its last's: "é" tokenized as `e` covers both
@@ -28,12 +36,14 @@
 //! U+2B820..U+2B91F.
 //!
 //! Work is linear in the text: each char is normalized once, only the first 100 chars of a word
-//! are kept, and a vocabulary lookup never tries a piece longer than the longest entry.
+//! are kept, a vocabulary lookup never tries a piece longer than the longest entry, and an added
+//! token is never longer than the longest one the spec names.
 
 use std::collections::HashMap;
 use std::hash::{BuildHasherDefault, Hasher};
 use std::path::Path;
 
+use serde::Deserialize;
 use unicode_categories::UnicodeCategories;
 use unicode_normalization_alignments::char::{canonical_combining_class, decompose_canonical};
 
@@ -45,10 +55,147 @@ const MAX_WORD_CHARS: usize = 100;
 /// Marks a piece that continues a word.
 const CONTINUATION: &str = "##";
 
-/// Vocabulary entries HF registers as added tokens, matched in the raw text.
-const ADDED_TOKENS: [&str; 5] = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"];
+/// The tokens BERT's `BertTokenizerFast` registers as added tokens, matched in the raw text.
+const BERT_ADDED_TOKENS: [&str; 5] = ["[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]"];
 
-/// A BERT (uncased) WordPiece tokenizer loaded from a `vocab.txt`.
+/// How a model's tokenizer is made: the `tokenizer` object of its `config.json`.
+///
+/// ```json
+/// {"kind": "wordpiece", "vocab": "vocab.txt", "lowercase": true,
+///  "cls": "<s>", "sep": "</s>", "pad": "<pad>", "unk": "[UNK]",
+///  "added_tokens": [{"content": "<s>"}, {"content": "<unk>", "normalized": true},
+///                   {"content": "<mask>", "lstrip": true}]}
+/// ```
+///
+/// `training/tokenizer_fixture.py` derives it from a HF `tokenizer.json`. Every token it names
+/// must be an entry of the vocabulary; the id is the entry's.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct TokenizerSpec {
+    pub kind: TokenizerKind,
+    /// The vocabulary file, relative to the model folder.
+    #[serde(default = "default_vocab")]
+    pub vocab: String,
+    /// Uncased (lowercase and strip accents, as HF's `BertNormalizer` with `strip_accents` unset
+    /// does); the only kind unspin implements, so `false` is refused rather than ignored.
+    #[serde(default = "yes")]
+    pub lowercase: bool,
+    /// The token that opens each window (BERT `[CLS]`, MPNet `<s>`).
+    pub cls: String,
+    /// The token that closes each window (BERT `[SEP]`, MPNet `</s>`).
+    pub sep: String,
+    /// The padding token (BERT `[PAD]`, MPNet `<pad>`).
+    pub pad: String,
+    /// What a word no piece matches becomes (`[UNK]` for both).
+    pub unk: String,
+    /// Tokens matched whole in the text before WordPiece runs, as HF's `added_tokens`.
+    pub added_tokens: Vec<AddedToken>,
+    /// HF's post-processor trims whitespace off token offsets (`RobertaProcessing`'s
+    /// `trim_offsets`, MPNet's), so an added token's range never covers the whitespace its
+    /// `lstrip` / `rstrip` took. BERT's `TemplateProcessing` does not.
+    #[serde(default)]
+    pub trim_offsets: bool,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Deserialize)]
+#[serde(rename_all = "lowercase")]
+pub enum TokenizerKind {
+    /// BERT normalizer and pre-tokenizer, WordPiece model with `##` continuations.
+    WordPiece,
+}
+
+/// One of HF's added tokens, with its flags.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct AddedToken {
+    pub content: String,
+    /// Matched in the normalized text (so `<unk>` also matches `<UNK>`), not the raw text.
+    #[serde(default)]
+    pub normalized: bool,
+    /// The token takes the whitespace on its left (`lstrip`) or right (`rstrip`): that
+    /// whitespace makes no token of its own and, unless [`TokenizerSpec::trim_offsets`], is
+    /// inside the token's range (HF tokenizers 0.22: " <mask>" is `<mask>` at 0..7 after
+    /// `TemplateProcessing`, at 1..7 after MPNet's `RobertaProcessing`). `lstrip` never reaches
+    /// back into the token before it.
+    #[serde(default)]
+    pub lstrip: bool,
+    #[serde(default)]
+    pub rstrip: bool,
+    /// Only matched as a whole word in HF; not implemented, so refused.
+    #[serde(default)]
+    pub single_word: bool,
+}
+
+fn default_vocab() -> String {
+    "vocab.txt".into()
+}
+
+fn yes() -> bool {
+    true
+}
+
+impl Default for TokenizerSpec {
+    /// Uncased BERT (all-MiniLM-L6-v2): what a model folder whose config names no tokenizer has.
+    fn default() -> Self {
+        TokenizerSpec {
+            kind: TokenizerKind::WordPiece,
+            vocab: default_vocab(),
+            lowercase: true,
+            cls: "[CLS]".into(),
+            sep: "[SEP]".into(),
+            pad: "[PAD]".into(),
+            unk: "[UNK]".into(),
+            added_tokens: BERT_ADDED_TOKENS
+                .iter()
+                .map(|&content| AddedToken {
+                    content: content.into(),
+                    normalized: false,
+                    lstrip: false,
+                    rstrip: false,
+                    single_word: false,
+                })
+                .collect(),
+            trim_offsets: false,
+        }
+    }
+}
+
+impl TokenizerSpec {
+    /// Refuses what the tokenizer cannot do as HF does; the vocabulary is checked on loading.
+    pub fn check(&self) -> std::result::Result<(), String> {
+        if !self.lowercase {
+            return Err("only uncased WordPiece (\"lowercase\": true) is implemented".into());
+        }
+        for token in &self.added_tokens {
+            if token.content.is_empty() {
+                return Err("an added token is empty".into());
+            }
+            let content = &token.content;
+            if token.single_word {
+                return Err(format!("added token {content:?}: single_word is not implemented"));
+            }
+            if content.starts_with(char::is_whitespace) || content.ends_with(char::is_whitespace) {
+                return Err(format!("added token {content:?}: whitespace at either end is not implemented"));
+            }
+            if token.normalized && (token.lstrip || token.rstrip) {
+                return Err(format!("added token {content:?}: lstrip or rstrip on a normalized token is not implemented"));
+            }
+            if token.normalized {
+                let pattern = normalize(&token.content);
+                // Whitespace in the normalized text ends a match (see `Run::boundary`).
+                if pattern.is_empty() || pattern.chars().any(char::is_whitespace) {
+                    return Err(format!(
+                        "added token {:?}: a normalized token must normalize to text without whitespace or CJK ideographs",
+                        token.content
+                    ));
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+/// An uncased WordPiece tokenizer: a vocabulary and the [`TokenizerSpec`] that goes with it.
 pub struct WordPiece {
     /// Entries that start a word.
     words: PieceMap,
@@ -60,8 +207,22 @@ pub struct WordPiece {
     /// By id: does the entry start with `##`.
     continuation: Vec<bool>,
     special: SpecialIds,
-    /// The entries of [`ADDED_TOKENS`] that the vocabulary has, with their ids.
-    added: Vec<(&'static str, u32)>,
+    /// Added tokens matched in the raw text.
+    raw: Vec<RawToken>,
+    /// The distinct first bytes of `raw`: where a match can start.
+    raw_first: Vec<u8>,
+    /// Added tokens matched in the normalized text: the normalized content, and the id.
+    normalized: Vec<(Vec<char>, u32)>,
+}
+
+/// An added token matched in the raw text.
+struct RawToken {
+    content: Box<str>,
+    id: u32,
+    /// Whether its range takes in the whitespace on its left / right (`lstrip` / `rstrip`, and
+    /// offsets not trimmed).
+    widen_left: bool,
+    widen_right: bool,
 }
 
 /// One token: its vocabulary id and the bytes of the original text it came from.
@@ -83,24 +244,36 @@ pub struct SpecialIds {
 }
 
 impl WordPiece {
-    /// Reads a `vocab.txt`: one entry per line, the line number (from 0) is the id.
+    /// Reads a BERT `vocab.txt` (one entry per line, the line number from 0 is the id) with
+    /// BERT's special and added tokens ([`TokenizerSpec::default`]).
     pub fn from_vocab_file(path: &Path) -> Result<Self> {
+        Self::read(path, &TokenizerSpec::default())
+    }
+
+    /// Builds a BERT tokenizer from the contents of a `vocab.txt`.
+    pub fn from_vocab_str(vocab: &str) -> Result<Self> {
+        Self::build(vocab, &TokenizerSpec::default())
+            .map_err(|message| Error::Vocab { origin: Origin::file("<vocab string>"), message })
+    }
+
+    /// The tokenizer a model folder `dir` names: `spec.vocab` read from `dir`, with the spec's
+    /// special and added tokens.
+    pub fn from_spec(spec: &TokenizerSpec, dir: &Path) -> Result<Self> {
+        Self::read(&dir.join(&spec.vocab), spec)
+    }
+
+    fn read(path: &Path, spec: &TokenizerSpec) -> Result<Self> {
         let bytes = std::fs::read(path)
             .map_err(|source| Error::Io { origin: Origin::file(path), source })?;
         let text = std::str::from_utf8(&bytes).map_err(|e| Error::Vocab {
             origin: Origin::file(path),
             message: format!("not UTF-8 ({e})"),
         })?;
-        Self::parse(text).map_err(|message| Error::Vocab { origin: Origin::file(path), message })
+        Self::build(text, spec).map_err(|message| Error::Vocab { origin: Origin::file(path), message })
     }
 
-    /// Builds the tokenizer from the contents of a `vocab.txt`.
-    pub fn from_vocab_str(vocab: &str) -> Result<Self> {
-        Self::parse(vocab)
-            .map_err(|message| Error::Vocab { origin: Origin::file("<vocab string>"), message })
-    }
-
-    fn parse(vocab: &str) -> std::result::Result<Self, String> {
+    fn build(vocab: &str, spec: &TokenizerSpec) -> std::result::Result<Self, String> {
+        spec.check().map_err(|e| format!("the tokenizer spec does not fit: {e}"))?;
         let mut words = PieceMap::default();
         let mut suffixes = PieceMap::default();
         let mut continuation = Vec::new();
@@ -116,16 +289,34 @@ impl WordPiece {
             };
             continuation.push(entry.starts_with(CONTINUATION));
         }
-        let find =
-            |name: &str| words.get(name).copied().ok_or_else(|| format!("it has no {name} entry"));
-        let special = SpecialIds {
-            cls: find("[CLS]")?,
-            sep: find("[SEP]")?,
-            pad: find("[PAD]")?,
-            unk: find("[UNK]")?,
+        // Special and added tokens are whole entries, never `##` continuations.
+        let find = |name: &str, role: &str| {
+            words.get(name).copied().ok_or_else(|| format!("it has no {name} entry ({role})"))
         };
-        let added =
-            ADDED_TOKENS.iter().filter_map(|&name| words.get(name).map(|&id| (name, id))).collect();
+        let special = SpecialIds {
+            cls: find(&spec.cls, "the cls token")?,
+            sep: find(&spec.sep, "the sep token")?,
+            pad: find(&spec.pad, "the pad token")?,
+            unk: find(&spec.unk, "the unk token")?,
+        };
+        let mut raw = Vec::new();
+        let mut normalized = Vec::new();
+        for token in &spec.added_tokens {
+            let id = find(&token.content, "an added token")?;
+            if token.normalized {
+                normalized.push((normalize(&token.content).chars().collect(), id));
+            } else {
+                raw.push(RawToken {
+                    content: token.content.as_str().into(),
+                    id,
+                    widen_left: token.lstrip && !spec.trim_offsets,
+                    widen_right: token.rstrip && !spec.trim_offsets,
+                });
+            }
+        }
+        let mut raw_first: Vec<u8> = raw.iter().map(|t| t.content.as_bytes()[0]).collect();
+        raw_first.sort_unstable();
+        raw_first.dedup();
         Ok(WordPiece {
             longest_word: words.keys().map(|k| k.len()).max().unwrap_or(0),
             longest_suffix: suffixes.keys().map(|k| k.len()).max().unwrap_or(0),
@@ -133,11 +324,13 @@ impl WordPiece {
             suffixes,
             continuation,
             special,
-            added,
+            raw,
+            raw_first,
+            normalized,
         })
     }
 
-    /// The tokens of `text`, without `[CLS]` / `[SEP]` around them.
+    /// The tokens of `text`, without the framing tokens (`[CLS]` / `[SEP]`) around them.
     pub fn tokenize(&self, text: &str) -> Vec<WordPieceToken> {
         let mut out = Vec::new();
         self.tokenize_into(text, &mut out);
@@ -148,22 +341,51 @@ impl WordPiece {
     pub fn tokenize_into(&self, text: &str, out: &mut Vec<WordPieceToken>) {
         let mut run = Run::new(self);
         let mut done = 0;
-        for at in memchr::memchr_iter(b'[', text.as_bytes()) {
-            if at < done {
-                continue;
-            }
-            let Some(&(name, id)) =
-                self.added.iter().find(|(name, _)| text[at..].starts_with(name))
+        let mut from = 0;
+        while let Some(at) = self.next_raw_start(text.as_bytes(), from) {
+            from = at + 1;
+            // Leftmost-longest, as HF's Aho-Corasick match: the longest token that starts here.
+            let rest = &text.as_bytes()[at..];
+            let Some(token) = self
+                .raw
+                .iter()
+                .filter(|t| rest.starts_with(t.content.as_bytes()))
+                .max_by_key(|t| t.content.len())
             else {
                 continue;
             };
-            run.feed(text, done, at, out);
+            let mut end = at + token.content.len();
+            // lstrip and rstrip take whitespace; it would have made no token anyway, so only the
+            // range changes (and only when offsets are not trimmed).
+            let mut start = at;
+            if token.widen_left {
+                let before = text[done..at].trim_end_matches(char::is_whitespace);
+                start = done + before.len();
+            }
+            if token.widen_right {
+                end += text[end..].len() - text[end..].trim_start_matches(char::is_whitespace).len();
+            }
+            run.feed(text, done, start, out);
             run.finish(out);
-            out.push(WordPieceToken { id, start: at, end: at + name.len() });
-            done = at + name.len();
+            out.push(WordPieceToken { id: token.id, start, end });
+            done = end;
+            from = done;
         }
         run.feed(text, done, text.len(), out);
         run.finish(out);
+    }
+
+    /// The first position at or after `from` where a raw added token could start.
+    fn next_raw_start(&self, text: &[u8], from: usize) -> Option<usize> {
+        let rest = text.get(from..)?;
+        let found = match *self.raw_first.as_slice() {
+            [] => None,
+            [a] => memchr::memchr(a, rest),
+            [a, b] => memchr::memchr2(a, b, rest),
+            [a, b, c] => memchr::memchr3(a, b, c, rest),
+            ref firsts => rest.iter().position(|b| firsts.contains(b)),
+        };
+        found.map(|i| from + i)
     }
 
     pub fn special_ids(&self) -> SpecialIds {
@@ -235,6 +457,9 @@ struct Run<'v> {
     slots: Vec<(usize, usize)>,
     /// The original range of the last starter the decomposition emitted.
     last: (usize, usize),
+    /// Normalized chars that may begin a normalized added token, held until it is known whether
+    /// one matches: (char, original start, original end).
+    pending: Vec<(char, usize, usize)>,
 }
 
 impl<'v> Run<'v> {
@@ -249,6 +474,7 @@ impl<'v> Run<'v> {
             marks: Vec::new(),
             slots: Vec::new(),
             last: (0, 0),
+            pending: Vec::new(),
         }
     }
 
@@ -262,13 +488,13 @@ impl<'v> Run<'v> {
                 // dropped
             } else if c.is_whitespace() {
                 self.flush_marks(out);
-                self.end_word(out);
+                self.boundary(out);
             } else if is_chinese(c) {
                 self.flush_marks(out);
-                self.end_word(out);
+                self.boundary(out);
                 self.decompose(c, start, end, out);
                 self.flush_marks(out);
-                self.end_word(out);
+                self.boundary(out);
             } else {
                 self.decompose(c, start, end, out);
             }
@@ -278,7 +504,7 @@ impl<'v> Run<'v> {
     /// Ends the text (or the stretch before a special token): no word or mark run continues.
     fn finish(&mut self, out: &mut Vec<WordPieceToken>) {
         self.flush_marks(out);
-        self.end_word(out);
+        self.boundary(out);
     }
 
     /// ASCII needs no decomposition, and every ASCII char is a starter.
@@ -286,7 +512,7 @@ impl<'v> Run<'v> {
         match c {
             '\t' | '\n' | '\r' | ' ' => {
                 self.flush_marks(out);
-                self.end_word(out);
+                self.boundary(out);
             }
             // NUL and the other controls, \x0b and \x0c included, are dropped.
             '\0'..='\x1f' | '\x7f' => {}
@@ -359,8 +585,63 @@ impl<'v> Run<'v> {
         }
     }
 
-    /// A char of the normalized text: pre-tokenize.
+    /// Whitespace, a CJK ideograph or the end of the text: no word and no normalized added token
+    /// continues across it (whitespace is a char no such token holds; see `TokenizerSpec::check`).
+    fn boundary(&mut self, out: &mut Vec<WordPieceToken>) {
+        self.resolve(true, out);
+        self.end_word(out);
+    }
+
+    /// A char of the normalized text: normalized added tokens are matched, the rest pre-tokenized.
     fn normalized(&mut self, c: char, start: usize, end: usize, out: &mut Vec<WordPieceToken>) {
+        let patterns = &self.vocab.normalized;
+        if self.pending.is_empty() && !patterns.iter().any(|(p, _)| p[0] == c) {
+            self.pretokenize(c, start, end, out);
+        } else {
+            self.pending.push((c, start, end));
+            self.resolve(false, out);
+        }
+    }
+
+    /// Leftmost-longest matching of the normalized added tokens on `pending`, as HF's
+    /// Aho-Corasick: while `pending` could still grow into a token, it waits (unless `at_end`);
+    /// then the longest token it starts with is emitted, or its first char goes on as text, and
+    /// the rest is matched again.
+    fn resolve(&mut self, at_end: bool, out: &mut Vec<WordPieceToken>) {
+        while !self.pending.is_empty() {
+            let mut longest: Option<(usize, u32)> = None;
+            let mut open = false;
+            for (pattern, id) in &self.vocab.normalized {
+                let n = pattern.len().min(self.pending.len());
+                if !self.pending[..n].iter().zip(pattern).all(|(p, &c)| p.0 == c) {
+                    continue;
+                }
+                if pattern.len() > self.pending.len() {
+                    open = true;
+                } else if longest.is_none_or(|(len, _)| pattern.len() > len) {
+                    longest = Some((pattern.len(), *id));
+                }
+            }
+            if open && !at_end {
+                return;
+            }
+            match longest {
+                Some((len, id)) => {
+                    self.end_word(out);
+                    let (start, end) = (self.pending[0].1, self.pending[len - 1].2);
+                    out.push(WordPieceToken { id, start, end: end.max(start) });
+                    self.pending.drain(..len);
+                }
+                None => {
+                    let (c, start, end) = self.pending.remove(0);
+                    self.pretokenize(c, start, end, out);
+                }
+            }
+        }
+    }
+
+    /// A char of the normalized text that is not part of an added token: pre-tokenize.
+    fn pretokenize(&mut self, c: char, start: usize, end: usize, out: &mut Vec<WordPieceToken>) {
         if c.is_whitespace() {
             self.end_word(out);
         } else if is_punctuation(c) {
@@ -443,6 +724,35 @@ impl<'v> Run<'v> {
         }
         true
     }
+}
+
+/// The `BertNormalizer` (uncased) of a whole string, as HF applies it to a normalized added
+/// token's content: clean, pad CJK ideographs with spaces, NFD, drop Mn, lowercase.
+fn normalize(text: &str) -> String {
+    let mut nfd: Vec<char> = Vec::new();
+    for c in text.chars() {
+        if c == '\0' || c == '\u{FFFD}' || is_control(c) {
+            continue;
+        }
+        if c.is_whitespace() {
+            nfd.push(' ');
+        } else if is_chinese(c) {
+            nfd.extend([' ', c, ' ']);
+        } else {
+            decompose_canonical(c, |d| nfd.push(d));
+        }
+    }
+    // Canonical order: each run of non-starters sorted (stably) by combining class.
+    let mut i = 0;
+    while i < nfd.len() {
+        let run = nfd[i..].iter().take_while(|&&d| canonical_combining_class(d) != 0).count();
+        nfd[i..i + run].sort_by_key(|&d| canonical_combining_class(d));
+        i += run.max(1);
+    }
+    nfd.into_iter()
+        .filter(|&d| !(d >= '\u{300}' && d.is_mark_nonspacing()))
+        .flat_map(char::to_lowercase)
+        .collect()
 }
 
 /// HF's `is_control`: the "Other" categories Cc, Cf and Co, less the whitespace controls.
@@ -676,6 +986,137 @@ mod tests {
         assert!(err.to_string().contains("missing.txt"), "{err}");
         std::fs::write(&path, b"[PAD]\n\xff\n").unwrap();
         assert!(matches!(WordPiece::from_vocab_file(&path), Err(Error::Vocab { .. })));
+    }
+
+    const ANGLE_VOCAB: &str = "<s>\n<pad>\n</s>\n<unk>\n[UNK]\nthe\n<\n>\n/\ns\nx\n##y\nun\n##k\n<mask>\n<s>x\n";
+
+    fn added(content: &str) -> AddedToken {
+        AddedToken { content: content.into(), normalized: false, lstrip: false, rstrip: false, single_word: false }
+    }
+
+    /// MPNet's tokens (as its tokenizer.json has them) over a small vocabulary.
+    fn angle_spec() -> TokenizerSpec {
+        TokenizerSpec {
+            cls: "<s>".into(),
+            sep: "</s>".into(),
+            pad: "<pad>".into(),
+            added_tokens: vec![
+                added("<s>"),
+                added("<pad>"),
+                added("</s>"),
+                AddedToken { normalized: true, ..added("<unk>") },
+                added("[UNK]"),
+                AddedToken { lstrip: true, ..added("<mask>") },
+            ],
+            trim_offsets: true,
+            ..TokenizerSpec::default()
+        }
+    }
+
+    fn angle(spec: &TokenizerSpec) -> WordPiece {
+        WordPiece::build(ANGLE_VOCAB, spec).unwrap()
+    }
+
+    fn angle_pieces<'t>(wp: &WordPiece, text: &'t str) -> Vec<(&'static str, &'t str)> {
+        let names: Vec<&'static str> = ANGLE_VOCAB.lines().collect();
+        wp.tokenize(text).into_iter().map(|t| (names[t.id as usize], &text[t.start..t.end])).collect()
+    }
+
+    #[test]
+    fn the_spec_names_the_framing_tokens() {
+        let wp = angle(&angle_spec());
+        let special = wp.special_ids();
+        assert_eq!((special.cls, special.pad, special.sep, special.unk), (0, 1, 2, 4));
+        // Without a spec, BERT's: this vocabulary has none of them.
+        let err = WordPiece::from_vocab_str(ANGLE_VOCAB).unwrap_err().to_string();
+        assert!(err.contains("no [CLS] entry (the cls token)"), "{err}");
+    }
+
+    #[test]
+    fn a_normalized_added_token_matches_the_normalized_text() {
+        let wp = angle(&angle_spec());
+        // Lowercased, an accent or a soft hyphen dropped: still <unk>, over the original bytes.
+        assert_eq!(
+            angle_pieces(&wp, "x<UNK>y <Un\u{ad}k\u{301}> the"),
+            [("x", "x"), ("<unk>", "<UNK>"), ("[UNK]", "y"), ("<unk>", "<Un\u{ad}k\u{301}>"), ("the", "the")]
+        );
+        // Cut by whitespace, by a raw added token, or incomplete: plain text.
+        assert_eq!(
+            angle_pieces(&wp, "<un k> <un<s>k> <unk"),
+            [
+                ("<", "<"),
+                ("un", "un"),
+                ("[UNK]", "k"),
+                (">", ">"),
+                ("<", "<"),
+                ("un", "un"),
+                ("<s>", "<s>"),
+                ("[UNK]", "k"),
+                (">", ">"),
+                ("<", "<"),
+                ("un", "un"),
+                ("##k", "k"),
+            ]
+        );
+        // BERT's tokens are not added tokens here.
+        assert_eq!(angle_pieces(&wp, "[UNK]"), [("[UNK]", "[UNK]")]);
+        assert_eq!(wp.tokenize("[CLS]").len(), 3);
+    }
+
+    #[test]
+    fn raw_added_tokens_match_leftmost_longest() {
+        let mut spec = angle_spec();
+        spec.added_tokens.push(added("<s>x"));
+        let wp = angle(&spec);
+        assert_eq!(angle_pieces(&wp, "<s>xy <s>"), [("<s>x", "<s>x"), ("[UNK]", "y"), ("<s>", "<s>")]);
+        assert_eq!(angle_pieces(&wp, "<<s>>"), [("<", "<"), ("<s>", "<s>"), (">", ">")]);
+    }
+
+    /// HF tokenizers 0.22, on a tokenizer built from these flags: with MPNet's RobertaProcessing
+    /// (trim_offsets) the whitespace an lstrip or rstrip token takes is left out of its range;
+    /// without, it is inside, and lstrip stops at the previous token.
+    #[test]
+    fn lstrip_and_rstrip_widen_the_range_unless_offsets_are_trimmed() {
+        let mut spec = angle_spec();
+        spec.added_tokens[2].lstrip = true;
+        spec.added_tokens[2].rstrip = true;
+        let trimmed = angle(&spec);
+        assert_eq!(angle_pieces(&trimmed, " <mask>"), [("<mask>", "<mask>")]);
+        assert_eq!(angle_pieces(&trimmed, "x </s>  <mask>"), [("x", "x"), ("</s>", "</s>"), ("<mask>", "<mask>")]);
+        spec.trim_offsets = false;
+        let wide = angle(&spec);
+        let wp = &wide;
+        let text = "x\u{3000} <mask>";
+        assert_eq!(wp.tokenize(text)[1], WordPieceToken { id: 14, start: 1, end: text.len() });
+        assert_eq!(angle_pieces(wp, "x </s>  <mask>"), [("x", "x"), ("</s>", " </s>  "), ("<mask>", "<mask>")]);
+        assert_eq!(angle_pieces(wp, "<mask> <mask>"), [("<mask>", "<mask>"), ("<mask>", " <mask>")]);
+        // lstrip takes whitespace only: a dropped format char stops it.
+        assert_eq!(angle_pieces(wp, " \u{200b} <mask>"), [("<mask>", " <mask>")]);
+    }
+
+    #[test]
+    fn specs_the_tokenizer_cannot_follow_are_refused() {
+        let refused = |edit: &dyn Fn(&mut TokenizerSpec)| {
+            let mut spec = angle_spec();
+            edit(&mut spec);
+            WordPiece::build(ANGLE_VOCAB, &spec).expect_err("refused")
+        };
+        assert!(refused(&|s| s.lowercase = false).contains("uncased"));
+        assert!(refused(&|s| s.added_tokens[0].single_word = true).contains("single_word"));
+        assert!(refused(&|s| s.added_tokens[3].lstrip = true).contains("normalized token"));
+        assert!(refused(&|s| s.added_tokens.push(added(""))).contains("empty"));
+        assert!(refused(&|s| s.added_tokens.push(added(" x"))).contains("whitespace at either end"));
+        let cjk = refused(&|s| s.added_tokens.push(AddedToken { normalized: true, ..added("x中") }));
+        assert!(cjk.contains("without whitespace or CJK"), "{cjk}");
+        assert!(refused(&|s| s.unk = "<UNK>".into()).contains("no <UNK> entry (the unk token)"));
+        assert!(refused(&|s| s.added_tokens.push(added("[MASK]"))).contains("no [MASK] entry (an added token)"));
+    }
+
+    #[test]
+    fn the_normalizer_of_added_tokens_is_bert_s() {
+        assert_eq!(normalize("<UNK>"), "<unk>");
+        assert_eq!(normalize("Ça\u{ad}Va\u{3000}中"), "cava  中 ");
+        assert_eq!(normalize("a\u{316}\u{301}İ"), "ai");
     }
 
     #[test]
