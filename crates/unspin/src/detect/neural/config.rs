@@ -4,6 +4,7 @@ use std::path::Path;
 
 use serde::Deserialize;
 
+use crate::detect::wordpiece::TokenizerSpec;
 use crate::detect::Technique;
 use crate::error::{Error, Result};
 
@@ -11,9 +12,14 @@ use crate::error::{Error, Result};
 #[derive(Debug, Clone, Deserialize)]
 pub struct ModelConfig {
     pub name: String,
+    /// The tokenizer: vocabulary file, framing, padding and added tokens. A config without one
+    /// (the first MiniLM model's) gets uncased BERT's.
+    #[serde(default)]
+    pub tokenizer: TokenizerSpec,
     /// Technique of each span-head output and of token channels 1.. (channel 0 is "any").
     pub labels: Vec<String>,
-    /// Window length in tokens, `[CLS]` and `[SEP]` included.
+    /// Window length in tokens, the two framing tokens (`[CLS]` … `[SEP]`, `<s>` … `</s>`)
+    /// included.
     pub max_len: usize,
     /// Distance between the starts of consecutive windows; less than `max_len - 2`, so they overlap.
     pub stride: usize,
@@ -56,6 +62,7 @@ impl ModelConfig {
         let raw = std::fs::read_to_string(path).map_err(|e| bad(e.to_string()))?;
         let cfg: ModelConfig = serde_json::from_str(&raw).map_err(|e| bad(e.to_string()))?;
         cfg.techniques().map_err(|e| bad(e.to_string()))?;
+        cfg.tokenizer.check().map_err(|e| bad(format!("tokenizer: {e}")))?;
         if cfg.max_len < 8 || cfg.stride == 0 || cfg.stride > cfg.max_len - 2 {
             return Err(bad(format!("window sizes max_len {} / stride {} are not usable", cfg.max_len, cfg.stride)));
         }
@@ -87,8 +94,77 @@ impl ModelConfig {
         context.or(alone).unwrap_or(0.5)
     }
 
-    /// Content tokens per window (without `[CLS]` and `[SEP]`).
+    /// Content tokens per window (without the two framing tokens).
     pub fn content(&self) -> usize {
         self.max_len - 2
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::detect::wordpiece::WordPiece;
+
+    /// The smallest config `read` accepts, with `extra` fields spliced in.
+    fn config(extra: &str) -> String {
+        format!(
+            r#"{{"name": "t", "labels": ["Doubt"], "max_len": 16, "stride": 8, "trim": " ",
+                "thresholds": {{"any": 0.5, "second": 1.0, "technique": [null]}}{extra}}}"#
+        )
+    }
+
+    fn read(json: &str) -> Result<ModelConfig> {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("config.json");
+        std::fs::write(&path, json).unwrap();
+        ModelConfig::read(&path)
+    }
+
+    fn fixture(name: &str) -> std::path::PathBuf {
+        Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data").join(name)
+    }
+
+    #[test]
+    fn a_config_without_a_tokenizer_gets_bert_s() {
+        let cfg = read(&config("")).unwrap();
+        assert_eq!(cfg.tokenizer, TokenizerSpec::default());
+        let wp = WordPiece::from_spec(&cfg.tokenizer, &fixture("wordpiece")).unwrap();
+        let s = wp.special_ids();
+        assert_eq!((s.cls, s.sep, s.pad, s.unk), (101, 102, 0, 100));
+    }
+
+    #[test]
+    fn a_config_with_mpnet_s_tokenizer_gets_its_ids() {
+        let spec = std::fs::read_to_string(fixture("wordpiece-mpnet").join("tokenizer_spec.json")).unwrap();
+        let cfg = read(&config(&format!(r#", "tokenizer": {spec}"#))).unwrap();
+        assert_eq!((cfg.tokenizer.cls.as_str(), cfg.tokenizer.sep.as_str()), ("<s>", "</s>"));
+        let wp = WordPiece::from_spec(&cfg.tokenizer, &fixture("wordpiece-mpnet")).unwrap();
+        let s = wp.special_ids();
+        assert_eq!((s.cls, s.sep, s.pad, s.unk), (0, 2, 1, 104));
+    }
+
+    #[test]
+    fn the_shipped_minilm_config_names_bert_s_tokenizer() {
+        let path = Path::new(env!("CARGO_MANIFEST_DIR")).join("../../models/unspin-ptc-minilm/config.json");
+        let cfg = ModelConfig::read(&path).unwrap();
+        assert_eq!(cfg.tokenizer, TokenizerSpec::default());
+        let raw = std::fs::read_to_string(&path).unwrap();
+        assert!(raw.contains(r#""tokenizer""#), "the folder names its tokenizer itself");
+    }
+
+    #[test]
+    fn a_tokenizer_unspin_cannot_run_is_a_model_error_naming_the_config() {
+        let tokenizer = |body: &str| config(&format!(r#", "tokenizer": {{{body}}}"#));
+        let bert = r#""cls": "[CLS]", "sep": "[SEP]", "pad": "[PAD]", "unk": "[UNK]", "added_tokens": []"#;
+        for (json, expected) in [
+            (tokenizer(&format!(r#""kind": "bpe", {bert}"#)), "unknown variant `bpe`"),
+            (tokenizer(&format!(r#""kind": "wordpiece", "lowercase": false, {bert}"#)), "uncased"),
+            (tokenizer(r#""kind": "wordpiece", "cls": "[CLS]""#), "missing field `sep`"),
+            (tokenizer(&format!(r#""kind": "wordpiece", "casing": "upper", {bert}"#)), "unknown field `casing`"),
+        ] {
+            let err = read(&json).unwrap_err();
+            assert!(matches!(&err, Error::Model { path, .. } if path.ends_with("config.json")), "{err:?}");
+            assert!(err.to_string().contains(expected), "{err}");
+        }
     }
 }

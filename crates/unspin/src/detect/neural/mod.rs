@@ -108,7 +108,7 @@ struct Reading {
     probs: Vec<f32>,
     channels: usize,
     starts: Vec<usize>,
-    /// Per window: `[len + 2, hidden]` states, `[CLS]` first.
+    /// Per window: `[len + 2, hidden]` states, the opening token's (`[CLS]`, `<s>`) first.
     hidden: Vec<Vec<f32>>,
     /// Per token: how many windows read it.
     counts: Vec<u32>,
@@ -135,7 +135,7 @@ impl NeuralDetector {
         let techniques = config
             .techniques()
             .map_err(|e| Error::Model { path: dir.join("config.json"), message: e.to_string() })?;
-        let tokenizer = WordPiece::from_vocab_file(&dir.join("vocab.txt"))?;
+        let tokenizer = WordPiece::from_spec(&config.tokenizer, dir)?;
         let engine = Engine::load(dir, &options.engine)?;
         let heads = Heads::read(&dir.join("model.safetensors"), 2, techniques.len())?;
         let sentence = if config.sentence_heads.is_empty() {
@@ -229,8 +229,10 @@ impl NeuralDetector {
         Ok(Reading { probs, channels, starts, hidden, counts, n })
     }
 
-    /// One encoder call on `rows` of token ids (the longest first), each wrapped in `[CLS]` … `[SEP]`
-    /// and padded to the first's length. Returns the outputs and that padded length.
+    /// One encoder call on `rows` of token ids (the longest first), each wrapped in the model's
+    /// framing tokens (`[CLS]` … `[SEP]`, `<s>` … `</s>`: the tokenizer spec's `cls` and `sep`)
+    /// and padded with its `pad` to the first's length. Returns the outputs and that padded
+    /// length.
     fn forward(&self, rows: &[&[u32]]) -> Result<(engine::Forward, usize)> {
         let special = self.tokenizer.special_ids();
         let t = rows.first().map_or(0, |r| r.len()) + 2;
