@@ -11,7 +11,11 @@ use unspin::detect::neural::EngineKind;
     name = "unspin",
     version,
     about = "Show how a news article tries to persuade: propaganda techniques, with exact offsets.",
-    after_help = "Exit status: 0 all inputs analysed, 1 some inputs or records failed (the others \
+    after_help = "Models (--model in analyze, classify, claims and serve): `accurate` \
+                  (all-mpnet-base-v2, models/unspin-ptc-mpnet), `fast` (all-MiniLM-L6-v2, \
+                  models/unspin-ptc-minilm) or a model folder; $UNSPIN_MODEL names one too. \
+                  Default: fast.\n\n\
+                  Exit status: 0 all inputs analysed, 1 some inputs or records failed (the others \
                   were still written), 2 usage error or no input could be read (eval: a label file is \
                   missing or has a bad line)."
 )]
@@ -71,9 +75,12 @@ pub struct OutletArgs {
 /// Which model runs and how.
 #[derive(Debug, Args)]
 pub struct ModelArgs {
-    /// Model folder (default: the shipped models/unspin-ptc-minilm, or $UNSPIN_MODEL).
-    #[arg(long, value_name = "DIR")]
-    pub model: Option<PathBuf>,
+    /// Which model: `accurate` (all-mpnet-base-v2, models/unspin-ptc-mpnet; not installed until
+    /// its weights ship), `fast` (all-MiniLM-L6-v2, models/unspin-ptc-minilm), or the path of a
+    /// model folder (write `./fast` for a folder named like a model) [default: $UNSPIN_MODEL,
+    /// else fast].
+    #[arg(long, value_name = "NAME|DIR")]
+    pub model: Option<String>,
 
     /// Threads for model inference (default: all cores).
     #[arg(long, value_name = "N")]

@@ -9,7 +9,7 @@ use unspin::ingest::{self, IngestOptions, Input, InputKind};
 use unspin::report::{Format, WriterOptions};
 use unspin::Pipeline;
 
-use unspin::detect::neural::{default_model_dir, EngineOptions, ModelOptions, NeuralDetector};
+use unspin::detect::neural::{model_dir, EngineOptions, ModelOptions, NeuralDetector};
 
 use crate::args::{AnalyzeArgs, InputArgs, InputFormat, ModelArgs, OutputFormat, When};
 
@@ -134,7 +134,7 @@ pub fn load_model(args: &ModelArgs, workers: usize) -> anyhow::Result<NeuralDete
     let threads = args.threads.unwrap_or(cores);
     let workers = workers.max(1);
     let options = ModelOptions {
-        dir: args.model.clone().unwrap_or_else(default_model_dir),
+        dir: model_dir(args.model.as_deref())?,
         engine: EngineOptions {
             kind: args.engine,
             runtime: args.onnxruntime.clone(),

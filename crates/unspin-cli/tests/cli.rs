@@ -735,6 +735,89 @@ fn a_missing_runtime_or_model_is_a_clear_error() {
     }
 }
 
+/// `--model` takes a shipped model's name or a folder; the same resolution serves every command.
+#[test]
+fn models_are_chosen_by_name_or_folder() {
+    let analyze = |model: Option<&str>, env: Option<&str>| {
+        let mut cmd = unspin();
+        cmd.env_remove("UNSPIN_MODEL").args(["analyze", "--format", "json"]);
+        if let Some(model) = model {
+            cmd.args(["--model", model]);
+        }
+        if let Some(env) = env {
+            cmd.env("UNSPIN_MODEL", env);
+        }
+        run(cmd.arg(example()))
+    };
+    // `fast` is the MiniLM model: the default today, by name, by folder and by UNSPIN_MODEL, the
+    // same output.
+    let by_name = analyze(Some("fast"), None);
+    assert_eq!(by_name.code, 0, "{}", by_name.stderr);
+    let v: Value = serde_json::from_str(&by_name.stdout).unwrap();
+    assert!(!v["documents"][0]["spans"].as_array().unwrap().is_empty(), "the model ran");
+    assert_eq!(v["documents"][0]["claims"]["scorer"], "unspin-ptc-minilm");
+    let folder = repo().join("models/unspin-ptc-minilm");
+    let by_folder = analyze(Some(folder.to_str().unwrap()), None);
+    assert_eq!(by_folder.code, 0, "{}", by_folder.stderr);
+    assert_eq!(by_folder.stdout, by_name.stdout);
+    let by_env = analyze(None, Some("fast"));
+    assert_eq!(by_env.stdout, by_name.stdout);
+    let by_default = analyze(None, None);
+    assert_eq!(by_default.stdout, by_name.stdout, "fast is the default until the accurate model ships");
+
+    // `accurate` is all-mpnet-base-v2 in models/unspin-ptc-mpnet: until its weights are committed,
+    // asking for it is a usage error that names the folder.
+    let accurate = analyze(Some("accurate"), None);
+    if repo().join("models/unspin-ptc-mpnet/config.json").is_file() {
+        assert_eq!(accurate.code, 0, "{}", accurate.stderr);
+    } else {
+        assert_eq!(accurate.code, 2, "{}", accurate.stderr);
+        assert!(accurate.stderr.contains("models/unspin-ptc-mpnet"), "{}", accurate.stderr);
+        assert!(accurate.stderr.contains("accurate model (all-mpnet-base-v2) is not installed"), "{}", accurate.stderr);
+        assert!(accurate.stdout.is_empty());
+    }
+
+    // Neither a name nor a folder: the names are listed, wherever the word came from.
+    let unknown = analyze(Some("nosuchname"), None);
+    assert_eq!(unknown.code, 2);
+    assert!(
+        unknown.stderr.contains("unknown model \"nosuchname\": give accurate, fast or the path of a model folder"),
+        "{}",
+        unknown.stderr
+    );
+    let unknown = analyze(None, Some("nosuchname"));
+    assert_eq!(unknown.code, 2);
+    assert!(unknown.stderr.contains("\"nosuchname\" (from UNSPIN_MODEL)"), "{}", unknown.stderr);
+    // Every command that loads the model resolves the same way.
+    let sentences = repo().join("examples/article9001.txt");
+    for args in [
+        vec!["claims", "--sentences", sentences.to_str().unwrap()],
+        vec!["classify", "--spans", "/dev/null", "--articles", "/tmp"],
+        vec!["serve", "--bind", "127.0.0.1:0"],
+    ] {
+        let r = run(unspin().env_remove("UNSPIN_MODEL").args(&args).args(["--model", "nosuchname"]));
+        assert_eq!(r.code, 2, "{args:?}: {}", r.stderr);
+        assert!(r.stderr.contains("give accurate, fast or"), "{args:?}: {}", r.stderr);
+    }
+}
+
+#[test]
+fn help_documents_the_model_names() {
+    for args in [vec!["--help"], vec!["analyze", "--help"], vec!["serve", "--help"], vec!["claims", "--help"]] {
+        let r = run(unspin().args(&args));
+        assert_eq!(r.code, 0);
+        let help = r.stdout.split_whitespace().collect::<Vec<_>>().join(" ");
+        for name in ["`accurate` (all-mpnet-base-v2, models/unspin-ptc-mpnet", "`fast` (all-MiniLM-L6-v2, models/unspin-ptc-minilm)"] {
+            assert!(help.contains(name), "{args:?} lacks {name}: {help}");
+        }
+    }
+    // The default the help names is the library's.
+    let top = run(unspin().arg("--help")).stdout.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(top.contains(&format!("Default: {}.", unspin::detect::neural::DEFAULT_MODEL_NAME)), "{top}");
+    let analyze = run(unspin().args(["analyze", "--help"])).stdout.split_whitespace().collect::<Vec<_>>().join(" ");
+    assert!(analyze.contains(&format!("else {}]", unspin::detect::neural::DEFAULT_MODEL_NAME)), "{analyze}");
+}
+
 #[test]
 fn outlet_lookup_in_text_and_json() {
     let r = run(unspin().args([

@@ -80,8 +80,9 @@ fn main() {
 
 /// Detector alone against detector + sentence heads, article by article in turn.
 fn time_model(docs: &[(Document, unspin::segment::Segmentation)], claims_per_article: f64) {
-    use unspin::detect::neural::{default_model_dir, ModelOptions, NeuralDetector};
-    let model = NeuralDetector::load(&ModelOptions::new(default_model_dir())).unwrap_or_else(|e| fail(&e.to_string()));
+    use unspin::detect::neural::{model_dir, ModelOptions, NeuralDetector};
+    let dir = model_dir(None).unwrap_or_else(|e| fail(&e.to_string()));
+    let model = NeuralDetector::load(&ModelOptions::new(dir)).unwrap_or_else(|e| fail(&e.to_string()));
     if !model.has_sentence_heads() {
         fail("the model has no sentence heads");
     }

@@ -10,9 +10,14 @@
 use std::sync::OnceLock;
 
 use unspin::claims::{ClaimBasis, SentenceScorer, SentenceScores, SourceKind};
-use unspin::detect::neural::{default_model_dir, EngineKind, EngineOptions, ModelOptions, NeuralDetector};
+use unspin::detect::neural::{model_dir, EngineKind, EngineOptions, ModelOptions, NeuralDetector};
 use unspin::detect::{Technique, TechniqueSpan};
 use unspin::{Document, Metadata, Pipeline};
+
+/// The default model's folder ($UNSPIN_MODEL, else the default name).
+fn default_model_dir() -> std::path::PathBuf {
+    model_dir(None).unwrap_or_else(|e| panic!("the default model must be installed: {e}"))
+}
 
 /// The shipped model with 2 threads over `sessions` sessions, on the default engine.
 fn load(sessions: usize) -> NeuralDetector {

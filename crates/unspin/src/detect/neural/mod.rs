@@ -1,4 +1,7 @@
-//! The neural technique detector: a fine-tuned MiniLM encoder with a token head and a span head.
+//! The neural technique detector: a fine-tuned encoder (MiniLM for the `fast` model, MPNet for
+//! the `accurate` one) with a token head and a span head. Both run through this code: a model is
+//! a folder whose `config.json` names its tokenizer (vocabulary, framing and added tokens), its
+//! windows and its thresholds, and whose weights give the hidden size.
 //!
 //! One article flows through it like this:
 //! 1. WordPiece tokens with byte offsets ([`crate::detect::wordpiece`]);
@@ -15,17 +18,19 @@
 //!    check-worthiness and subjectivity ([`span_head::SentenceHeads`]): the same forward pass
 //!    feeds the technique spans and the claims stage.
 //!
-//! The model folder (`models/unspin-ptc-minilm/`) holds `model.onnx`, `model.safetensors`,
-//! `config.json` and `vocab.txt`, and `sentence_heads.safetensors` when it scores sentences;
-//! `training/` makes them.
+//! A model folder (`models/unspin-ptc-minilm/`, later `models/unspin-ptc-mpnet/`; [`models`]
+//! finds them by name) holds `model.onnx`, `model.ov.onnx`, `model.safetensors`, `config.json`
+//! and the vocabulary its config names, and `sentence_heads.safetensors` when it scores
+//! sentences; `training/` makes them.
 
 pub mod config;
 pub mod decode;
 pub mod engine;
+pub mod models;
 pub mod span_head;
 
 use std::ops::Range;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 use crate::detect::wordpiece::{WordPiece, WordPieceToken};
 use crate::claims::{SentenceScorer, SentenceScores, SentenceScoring};
@@ -37,6 +42,7 @@ use crate::Document;
 
 pub use config::ModelConfig;
 pub use engine::{EngineKind, EngineOptions, LIBRARY};
+pub use models::{model_dir, DEFAULT_MODEL_NAME, SHIPPED_MODELS};
 
 use engine::Engine;
 use span_head::{sigmoid, Heads, SentenceHeads};
@@ -44,16 +50,13 @@ use span_head::{sigmoid, Heads, SentenceHeads};
 /// Largest number of tokens read as one unit; longer texts are cut at sentence starts.
 pub const BLOCK_TOKENS: usize = 16_384;
 
-/// Folder name of the shipped model under `models/`.
-pub const DEFAULT_MODEL: &str = "unspin-ptc-minilm";
-
 /// The detector's name in every span it produces.
 pub const NAME: &str = "neural";
 
 /// How to load a model.
 #[derive(Debug, Clone)]
 pub struct ModelOptions {
-    /// Model folder; see [`default_model_dir`].
+    /// Model folder; [`model_dir`] finds it from a name.
     pub dir: PathBuf,
     pub engine: EngineOptions,
     /// Windows per encoder call (longest first, so padding stays small).
@@ -64,24 +67,6 @@ impl ModelOptions {
     pub fn new(dir: impl Into<PathBuf>) -> Self {
         ModelOptions { dir: dir.into(), engine: EngineOptions::default(), batch: 8 }
     }
-}
-
-/// Where the shipped model is looked for: `UNSPIN_MODEL`; `models/unspin-ptc-minilm` beside the
-/// executable or one or two folders up (an installed tree); the source tree's `models/`.
-pub fn default_model_dir() -> PathBuf {
-    if let Some(v) = std::env::var_os("UNSPIN_MODEL").filter(|v| !v.is_empty()) {
-        return PathBuf::from(v);
-    }
-    let rel = Path::new("models").join(DEFAULT_MODEL);
-    if let Some(exe_dir) = std::env::current_exe().ok().and_then(|e| e.parent().map(Path::to_owned)) {
-        for up in ["", "..", "../..", "../../.."] {
-            let candidate = exe_dir.join(up).join(&rel);
-            if candidate.join("config.json").is_file() {
-                return candidate;
-            }
-        }
-    }
-    Path::new(env!("CARGO_MANIFEST_DIR")).join("../..").join(rel)
 }
 
 pub struct NeuralDetector {
@@ -128,7 +113,7 @@ impl NeuralDetector {
         if !dir.join("config.json").is_file() {
             return Err(Error::Model {
                 path: dir.clone(),
-                message: "no model here (config.json is missing); set UNSPIN_MODEL or --model to the model folder".into(),
+                message: "no model here (config.json is missing); name a shipped model (accurate, fast) or a model folder".into(),
             });
         }
         let config = ModelConfig::read(&dir.join("config.json"))?;
