@@ -54,6 +54,24 @@ pub struct Thresholds {
     /// Per technique: runs of that technique's own token channel above the threshold are spans
     /// too (`null`: the channel is not used on its own).
     pub technique: Vec<Option<f32>>,
+    /// Hysteresis: a span that reaches `any` somewhere extends over neighbouring tokens whose
+    /// probability reaches `low` (absent: `any`, no hysteresis).
+    #[serde(default)]
+    pub low: Option<f32>,
+    /// Spans at most this many tokens apart are joined into one.
+    #[serde(default)]
+    pub gap: usize,
+    /// Techniques whose spans are widened to the sentence that holds them (sentence-level
+    /// techniques such as Doubt, where annotators mark the clause or sentence).
+    #[serde(default)]
+    pub widen: Vec<String>,
+}
+
+impl Thresholds {
+    /// The hysteresis threshold, never above `any`.
+    pub fn low(&self) -> f32 {
+        self.low.unwrap_or(self.any).min(self.any)
+    }
 }
 
 impl ModelConfig {
@@ -68,6 +86,9 @@ impl ModelConfig {
         }
         if cfg.thresholds.technique.len() != cfg.labels.len() {
             return Err(bad("one per-technique threshold (or null) is needed for each label".into()));
+        }
+        if let Some(w) = cfg.thresholds.widen.iter().find(|w| !cfg.labels.contains(w)) {
+            return Err(bad(format!("thresholds.widen names {w:?}, which is not one of the labels")));
         }
         for task in &cfg.sentence_heads {
             if !SENTENCE_TASKS.contains(&task.as_str()) {

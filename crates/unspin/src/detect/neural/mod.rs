@@ -303,22 +303,45 @@ impl NeuralDetector {
         (s / (j - i) as f64) as f32
     }
 
-    /// Spans of one block (`tokens` and `cont` are the block's).
-    fn decode_block(&self, r: &Reading, text: &str, lower: &str, tokens: &[WordPieceToken], cont: &[bool]) -> Vec<Found> {
+    /// Spans of one block (`tokens` and `cont` are the block's; `ends` the text's sentence ends
+    /// from [`decode::sentence_bounds`], needed only when some technique widens).
+    fn decode_block(
+        &self,
+        r: &Reading,
+        text: &str,
+        lower: &str,
+        tokens: &[WordPieceToken],
+        cont: &[bool],
+        ends: &[usize],
+    ) -> Vec<Found> {
         let thr = &self.config.thresholds;
+        let trim = &self.config.trim;
         let mut out = Vec::new();
-        let channel = |c: usize, th: f32| -> Vec<bool> { (0..r.n).map(|k| r.probs[k * r.channels + c] >= th).collect() };
-        for (i, j) in decode::runs(&channel(0, thr.any), cont) {
-            let Some(bytes) = decode::trim_span(text, tokens[i].start, tokens[j - 1].end, &self.config.trim) else {
-                continue;
-            };
+        let ranges: Vec<(usize, usize)> = tokens.iter().map(|t| (t.start, t.end)).collect();
+        let stop = decode::stop_tokens(text, &ranges, cont);
+        let probs = |c: usize| -> Vec<f32> { (0..r.n).map(|k| r.probs[k * r.channels + c]).collect() };
+        // Runs of a channel, without those made only of stop words and punctuation, as trimmed bytes.
+        let spans = |c: usize, high: f32, low: f32, gap: usize| {
+            decode::hysteresis_runs(&probs(c), high, low, gap, cont)
+                .into_iter()
+                .filter(|&(i, j)| !stop[i..j].iter().all(|&s| s))
+                .filter_map(|(i, j)| {
+                    decode::trim_span(text, tokens[i].start, tokens[j - 1].end, trim).map(|bytes| (i, j, bytes))
+                })
+                .collect::<Vec<_>>()
+        };
+        let widens = |label: usize| thr.widen.iter().any(|w| *w == self.config.labels[label]);
+        for (i, j, bytes) in spans(0, thr.any, thr.low(), thr.gap) {
             let dist = self.classify_run(r, text, lower, tokens, i, j);
             let mut order: Vec<usize> = (0..dist.len()).collect();
             order.sort_by(|&a, &b| dist[b].total_cmp(&dist[a]).then(a.cmp(&b)));
             let any = Self::mean(r, 0, i, j);
-            out.push(Found { bytes, label: order[0], confidence: any * dist[order[0]] });
-            if order.len() > 1 && dist[order[1]] >= thr.second {
-                out.push(Found { bytes, label: order[1], confidence: any * dist[order[1]] });
+            for (rank, &label) in order.iter().take(2).enumerate() {
+                if rank == 1 && dist[label] < thr.second {
+                    break;
+                }
+                let bytes = if widens(label) { decode::widen_to_sentence(text, ends, bytes, trim) } else { bytes };
+                out.push(Found { bytes, label, confidence: any * dist[label] });
             }
         }
         for (t, th) in thr.technique.iter().enumerate() {
@@ -327,10 +350,7 @@ impl NeuralDetector {
                 break;
             }
             let mut same: Vec<(usize, usize)> = out.iter().filter(|f| f.label == t).map(|f| f.bytes).collect();
-            for (i, j) in decode::runs(&channel(1 + t, th), cont) {
-                let Some(bytes) = decode::trim_span(text, tokens[i].start, tokens[j - 1].end, &self.config.trim) else {
-                    continue;
-                };
+            for (i, j, bytes) in spans(1 + t, th, th, 0) {
                 if same.iter().any(|&(s, e)| s < bytes.1 && bytes.0 < e) {
                     continue;
                 }
@@ -366,12 +386,14 @@ impl NeuralDetector {
             hidden: h,
         });
         let lower = text.to_lowercase();
+        let ends = if self.config.thresholds.widen.is_empty() { Vec::new() } else { decode::sentence_bounds(text) };
         let mut found = Vec::new();
         if !tokens.is_empty() {
             for block in Self::blocks(&tokens, sentence_starts) {
                 let ids: Vec<u32> = tokens[block.clone()].iter().map(|t| t.id).collect();
                 let reading = self.read(&ids)?;
-                let spans = self.decode_block(&reading, text, &lower, &tokens[block.clone()], &cont[block.clone()]);
+                let spans =
+                    self.decode_block(&reading, text, &lower, &tokens[block.clone()], &cont[block.clone()], &ends);
                 found.extend(spans.into_iter().map(|f| (f.bytes.0..f.bytes.1, self.techniques[f.label], f.confidence)));
                 if let Some(pool) = pool.as_mut() {
                     // The sentence of each token: the last that starts at or before it.
