@@ -325,15 +325,19 @@ SENTENCE_LEVEL = [TECHNIQUES.index(t) for t in (
     "Causal_Oversimplification", "Doubt", "Whataboutism,Straw_Men,Red_Herring")]
 
 
-def tune(readers, log, structure=True):
+def tune(readers, log, structure=True, max_density=2.0):
     """Greedy search on these readers; returns the decoding settings. With `structure` it also
     chooses the hysteresis low threshold, the gap joining runs and which sentence-level
-    techniques widen to their sentence."""
+    techniques widen to their sentence. Settings that predict more than `max_density` times as
+    many spans as the annotators marked are not considered (0: no limit)."""
     gold = gold_of([r.a for r in readers])
+    n_gold = sum(len(v) for v in gold.values())
     thr = {"any": 0.5, "low": 0.5, "gap": 0, "second": 1.01, "tech": [None] * N_TECH, "widen": []}
 
     def score(th, labelled):
         pred = {r.a.id: [(s, e, t) for s, e, t, _ in r.decode(th)] for r in readers}
+        if max_density and sum(len(v) for v in pred.values()) > max_density * n_gold:
+            return -1.0
         return ptc.span_prf(gold, pred, labelled)[2]
 
     best = -1
