@@ -35,6 +35,7 @@ import torch
 from onnx import numpy_helper
 
 import ptc
+from tokenizer_fixture import tokenizer_spec
 from train import Detector
 
 ONNX_PREFIX = "onnx."
@@ -106,8 +107,10 @@ def write_safetensors(path: Path, tensors: dict, metadata: dict) -> dict:
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--checkpoint", type=Path, required=True)
-    ap.add_argument("--validation", type=Path, required=True)
+    ap.add_argument("--validation", type=Path, required=True,
+                    help="train.py's validation.json, or cv.py's report (its `settings` are shipped)")
     ap.add_argument("--base", type=Path, required=True)
+    ap.add_argument("--name", default="unspin-ptc-minilm", help="the model's name (its folder under models/)")
     ap.add_argument("--out", type=Path, required=True)
     ap.add_argument("--per-channel", action="store_true", help="per-channel int8 scales")
     ap.add_argument("--no-quantize", action="store_true", help="keep f32 (about 4x larger)")
@@ -186,10 +189,12 @@ def main():
                   str(args.out / "model.ov.onnx"))
     shutil.copy(args.base / "vocab.txt", args.out / "vocab.txt")
 
-    thr = val["thresholds"]
+    thr = val.get("settings") or val["thresholds"]
+    bc = det.bert.config
     cfg = {
-        "name": "unspin-ptc-minilm",
-        "base_model": "sentence-transformers/all-MiniLM-L6-v2 (BERT, 6 layers, 384 hidden, uncased)",
+        "name": args.name,
+        "base_model": f"{args.base.name} ({bc.model_type}, {bc.num_hidden_layers} layers, {bc.hidden_size} hidden, uncased)",
+        "tokenizer": tokenizer_spec(args.base),
         "labels": ptc.TECHNIQUES,
         "token_channels": ["any"] + ptc.TECHNIQUES,
         "max_len": ptc.MAX_LEN,
@@ -197,10 +202,13 @@ def main():
         "lowercase": True,
         "trim": ptc.TRIM,
         "span_features": ["log1p(tokens)", "log1p(repeats)"],
-        "thresholds": {"any": thr["any"], "second": min(thr["second"], 1.01),
-                       "technique": [t for t in thr["tech"]]},
+        "thresholds": {"any": thr["any"], "low": thr.get("low", thr["any"]), "gap": thr.get("gap", 0),
+                       "second": min(thr["second"], 1.01), "technique": [t for t in thr["tech"]],
+                       "widen": [ptc.TECHNIQUES[t] for t in thr.get("widen", [])]},
         "quantization": quant,
-        "validation": {k: val[k] for k in ("si", "flc", "tc_micro_f1") if k in val},
+        "validation": {k: val[k] for k in ("si", "flc", "tc_micro_f1") if k in val}
+        or {"cross_validation": {k: val["structured"][k] for k in ("si_f1", "si_p", "si_r", "flc_f1", "tc", "density")},
+            "folds": val["folds"], "epoch": val["epoch"]},
     }
     (args.out / "config.json").write_text(json.dumps(cfg, indent=1) + "\n")
     total = sum(p.stat().st_size for p in args.out.iterdir())
