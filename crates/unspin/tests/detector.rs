@@ -272,9 +272,11 @@ fn both_engines_read_our_article_alike() {
     fn texts(a: &unspin::report::Analysis) -> Vec<(&str, &str)> {
         a.spans.iter().map(|s| (s.technique.label(), s.text.as_str())).collect()
     }
+    // One span may sit so near a threshold that the engines disagree on it (seen between int8
+    // ONNX Runtime and f32 OpenVINO on a CPU without bf16 units).
     let (few, many) = if ort.spans.len() <= ov.spans.len() { (&ort, &ov) } else { (&ov, &ort) };
     assert!(
-        matched(few, many) == few.spans.len() && 2 * matched(many, few) >= many.spans.len(),
+        matched(few, many) + 1 >= few.spans.len() && 2 * matched(many, few) >= many.spans.len(),
         "ONNX Runtime {:?}\nOpenVINO {:?}",
         texts(&ort),
         texts(&ov)
