@@ -2,9 +2,9 @@
 
     python reference.py --model ../models/unspin-ptc-minilm ARTICLE.txt... > reference.labels
 
-Same tokenizer (BERT WordPiece from the folder's vocab.txt), same windows and batches (longest
-first, 8 per call), the same ONNX graph through ONNX Runtime, the same decoding (`ptc.py`, the
-NumPy span head of `train.py`). Prints FLC lines (`id<TAB>technique<TAB>start<TAB>end<TAB>conf`);
+Same tokenizer (WordPiece from the folder's vocabulary and the tokenizer its config.json names),
+same windows and batches (longest first, 8 per call), the same ONNX graph through ONNX Runtime,
+the same decoding (`ptc.py`, the NumPy span head of `train.py`). Prints FLC lines (`id<TAB>technique<TAB>start<TAB>end<TAB>conf`);
 `unspin analyze --format semeval` on the same files should print the same spans.
 """
 
@@ -29,19 +29,27 @@ def main():
 
     import onnxruntime as ort
     from safetensors.numpy import load_file
-    from tokenizers import BertWordPieceTokenizer
+    from tokenizer_fixture import from_spec
 
     from train import Reader, SpanHead
 
     cfg = json.loads((args.model / "config.json").read_text())
-    tok = BertWordPieceTokenizer(str(args.model / "vocab.txt"), lowercase=True)
-    cls, sep = tok.token_to_id("[CLS]"), tok.token_to_id("[SEP]")
+    # The tokenizer the folder's config names (BERT's tokens when it names none, as in Rust).
+    spec = {"vocab": "vocab.txt", "cls": "[CLS]", "sep": "[SEP]", "pad": "[PAD]", "unk": "[UNK]", "trim_offsets": False,
+            "added_tokens": [{"content": t} for t in ("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]")]}
+    spec.update(cfg.get("tokenizer", {}))
+    tok = from_spec(args.model / spec["vocab"], spec)
+    cls, sep, pad = (tok.token_to_id(spec[k]) for k in ("cls", "sep", "pad"))
     opts = ort.SessionOptions()
     opts.intra_op_num_threads = 2
-    sess = ort.InferenceSession(str(args.model / "model.onnx"), opts, providers=["CPUExecutionProvider"])
+    # As the Rust engine (engine/onnxruntime.rs): level 3, without the skip-layer-norm fusions.
+    opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
+    sess = ort.InferenceSession(str(args.model / "model.onnx"), opts, providers=["CPUExecutionProvider"],
+                                disabled_optimizers=["SkipLayerNormFusion", "BiasSkipLayerNormFusion"])
     head = SpanHead(tensors=load_file(str(args.model / "model.safetensors")))
     thr = cfg["thresholds"]
-    thr = {"any": thr["any"], "second": thr["second"], "tech": thr["technique"]}
+    thr = {"any": thr["any"], "low": thr.get("low"), "gap": thr.get("gap", 0), "second": thr["second"],
+           "tech": thr["technique"], "widen": [cfg["labels"].index(t) for t in thr.get("widen", [])]}
     content = cfg["max_len"] - 2
     labels = cfg["labels"]
 
@@ -60,7 +68,7 @@ def main():
             logits, h = sess.run(None, {"input_ids": ids, "attention_mask": mask})
             return 1.0 / (1.0 + np.exp(-logits.astype(np.float32))), h
 
-        probs, starts, hidden = ptc.read_windows(a.ids, cls, sep, content, args.batch, forward)
+        probs, starts, hidden = ptc.read_windows(a.ids, cls, sep, content, args.batch, forward, pad=pad)
         r = Reader(a, probs, starts, hidden, head)
         for s, e, t, conf in sorted(r.decode(thr)):
             sys.stdout.write(f"{aid}\t{labels[t]}\t{s}\t{e}\t{conf:.4f}\n")
