@@ -14,7 +14,8 @@ Writes:
   side runs itself; metadata "torch_names" maps each PyTorch parameter to its
   ONNX tensor so that the PyTorch baseline in bench/ can rebuild the same (dequantized) weights;
 - config.json: labels, window sizes, thresholds tuned on the validation split, scores;
-- vocab.txt: the WordPiece vocabulary.
+- vocab.txt: the WordPiece vocabulary;
+- encoder.json: the encoder's transformers config (for the PyTorch baseline in bench/).
 
 The sentence heads are not exported from the checkpoint (a multitask checkpoint's jointly trained
 `sentence_head` only shaped the encoder): `sentence_heads.py --write` fits the shipped ones on the
@@ -188,6 +189,8 @@ def main():
         onnx.save(rewrite(onnx.load(str(args.out / "model.onnx"), load_external_data=False)),
                   str(args.out / "model.ov.onnx"))
     shutil.copy(args.base / "vocab.txt", args.out / "vocab.txt")
+    # The encoder's architecture, so bench/detector/baseline.py can rebuild it in transformers.
+    det.bert.config.to_json_file(str(args.out / "encoder.json"))
 
     thr = val.get("settings") or val["thresholds"]
     bc = det.bert.config

@@ -97,6 +97,25 @@ def load_tokenizer(base: Path):
     return tok
 
 
+def model_tokenizer(model_dir: Path, cfg: dict):
+    """The tokenizer a shipped model folder's config.json names, as HF tokenizers, with its
+    (first, last, padding) ids; BERT's tokens when the config names none, as in Rust."""
+    from tokenizer_fixture import from_spec
+
+    spec = {"vocab": "vocab.txt", "cls": "[CLS]", "sep": "[SEP]", "pad": "[PAD]", "unk": "[UNK]", "trim_offsets": False,
+            "added_tokens": [{"content": t} for t in ("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]")]}
+    spec.update(cfg.get("tokenizer", {}))
+    tok = from_spec(model_dir / spec["vocab"], spec)
+    return tok, tuple(tok.token_to_id(spec[k]) for k in ("cls", "sep", "pad"))
+
+
+def decoding_settings(cfg: dict) -> dict:
+    """config.json's thresholds in the form `train.Reader.decode` takes."""
+    thr = cfg["thresholds"]
+    return {"any": thr["any"], "low": thr.get("low"), "gap": thr.get("gap", 0), "second": thr["second"],
+            "tech": thr["technique"], "widen": [cfg["labels"].index(t) for t in thr.get("widen", [])]}
+
+
 def tokenize(tok, arts: list[Article]) -> None:
     vocab = tok.get_vocab()
     cont_ids = np.zeros(max(vocab.values()) + 1, dtype=bool)

@@ -29,17 +29,11 @@ def main():
 
     import onnxruntime as ort
     from safetensors.numpy import load_file
-    from tokenizer_fixture import from_spec
 
     from train import Reader, SpanHead
 
     cfg = json.loads((args.model / "config.json").read_text())
-    # The tokenizer the folder's config names (BERT's tokens when it names none, as in Rust).
-    spec = {"vocab": "vocab.txt", "cls": "[CLS]", "sep": "[SEP]", "pad": "[PAD]", "unk": "[UNK]", "trim_offsets": False,
-            "added_tokens": [{"content": t} for t in ("[PAD]", "[UNK]", "[CLS]", "[SEP]", "[MASK]")]}
-    spec.update(cfg.get("tokenizer", {}))
-    tok = from_spec(args.model / spec["vocab"], spec)
-    cls, sep, pad = (tok.token_to_id(spec[k]) for k in ("cls", "sep", "pad"))
+    tok, (cls, sep, pad) = ptc.model_tokenizer(args.model, cfg)
     opts = ort.SessionOptions()
     opts.intra_op_num_threads = 2
     # As the Rust engine (engine/onnxruntime.rs): level 3, without the skip-layer-norm fusions.
@@ -47,9 +41,7 @@ def main():
     sess = ort.InferenceSession(str(args.model / "model.onnx"), opts, providers=["CPUExecutionProvider"],
                                 disabled_optimizers=["SkipLayerNormFusion", "BiasSkipLayerNormFusion"])
     head = SpanHead(tensors=load_file(str(args.model / "model.safetensors")))
-    thr = cfg["thresholds"]
-    thr = {"any": thr["any"], "low": thr.get("low"), "gap": thr.get("gap", 0), "second": thr["second"],
-           "tech": thr["technique"], "widen": [cfg["labels"].index(t) for t in thr.get("widen", [])]}
+    thr = ptc.decoding_settings(cfg)
     content = cfg["max_len"] - 2
     labels = cfg["labels"]
 

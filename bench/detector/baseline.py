@@ -2,7 +2,8 @@
 
     python baseline.py --model models/unspin-ptc-minilm --threads 2 ARTICLES_DIR
 
-Rebuilds the encoder in `transformers` (BertModel, f32) from the shipped model.safetensors: the
+Rebuilds the encoder in `transformers` (f32; the architecture from the folder's encoder.json, or
+all-MiniLM-L6-v2's BERT for folders without one) from the shipped model.safetensors: the
 int8 matrices are dequantized (q - zero_point) * scale, so PyTorch computes with exactly the
 weights ONNX Runtime sees, in f32. Windows, batching and decoding are those of the Rust detector
 (training/ptc.py, training/reference.py). Prints one JSON line: articles, tokens, seconds (model
@@ -45,16 +46,19 @@ def dequantized(tensors: dict, name: str) -> np.ndarray:
 def load(model_dir: Path):
     from safetensors import safe_open
     from safetensors.numpy import load_file
-    from transformers import BertConfig, BertModel
+    from transformers import AutoConfig, AutoModel, BertConfig
 
     tensors = load_file(str(model_dir / "model.safetensors"))
     with safe_open(str(model_dir / "model.safetensors"), "np") as f:
         names = json.loads(f.metadata()["torch_names"])
-    cfg = BertConfig(vocab_size=30522, hidden_size=384, num_hidden_layers=6, num_attention_heads=12,
-                     intermediate_size=1536, max_position_embeddings=512, type_vocab_size=2)
-    cfg._attn_implementation = "sdpa"
-    bert = BertModel(cfg, add_pooling_layer=False)
-    token_head = torch.nn.Linear(384, len(json.loads((model_dir / "config.json").read_text())["token_channels"]))
+    if (model_dir / "encoder.json").exists():  # the encoder's transformers config, written by export.py
+        cfg = AutoConfig.from_pretrained(str(model_dir / "encoder.json"))
+    else:  # models exported before encoder.json: all-MiniLM-L6-v2
+        cfg = BertConfig(vocab_size=30522, hidden_size=384, num_hidden_layers=6, num_attention_heads=12,
+                         intermediate_size=1536, max_position_embeddings=512, type_vocab_size=2)
+    cfg._attn_implementation = "sdpa" if cfg.model_type == "bert" else "eager"
+    bert = AutoModel.from_config(cfg, add_pooling_layer=False)
+    token_head = torch.nn.Linear(cfg.hidden_size, len(json.loads((model_dir / "config.json").read_text())["token_channels"]))
     state = {}
     for torch_name, (onnx_name, transposed) in names.items():
         w = dequantized(tensors, onnx_name)
@@ -72,14 +76,10 @@ def main():
     ap.add_argument("articles", type=Path)
     args = ap.parse_args()
     torch.set_num_threads(args.threads)
-    from tokenizers import BertWordPieceTokenizer
-
     cfg = json.loads((args.model / "config.json").read_text())
     bert, token_head, head = load(args.model)
-    tok = BertWordPieceTokenizer(str(args.model / "vocab.txt"), lowercase=True)
-    cls, sep = tok.token_to_id("[CLS]"), tok.token_to_id("[SEP]")
-    thr = cfg["thresholds"]
-    thr = {"any": thr["any"], "second": thr["second"], "tech": thr["technique"]}
+    tok, (cls, sep, pad) = ptc.model_tokenizer(args.model, cfg)
+    thr = ptc.decoding_settings(cfg)
     content = cfg["max_len"] - 2
     paths = sorted(args.articles.glob("*.txt"))
     texts = [p.read_text(encoding="utf-8") for p in paths]
@@ -109,11 +109,8 @@ def main():
                 forward_s += time.perf_counter() - f0
                 return p, h.numpy()
 
-            probs, starts, hidden = ptc.read_windows(a.ids, cls, sep, content, args.batch, forward)
-            r = Reader.__new__(Reader)
-            r.a, r.probs, r.starts, r.hidden = a, probs, starts, hidden
-            r.lower, r.cache, r.run_cache, r.head = text.lower(), {}, {}, head
-            spans += len(r.decode(thr))
+            probs, starts, hidden = ptc.read_windows(a.ids, cls, sep, content, args.batch, forward, pad=pad)
+            spans += len(Reader(a, probs, starts, hidden, head).decode(thr))
     seconds = time.perf_counter() - t0
     print(json.dumps({"articles": len(paths), "tokens": tokens, "seconds": round(seconds, 3),
                       "forward_seconds": round(forward_s, 3), "spans": spans}))

@@ -2,7 +2,8 @@
 # Technique detector speed: `unspin analyze` against the same model run by Python transformers +
 # PyTorch (f32), on the same articles, side by side. Run on purpose, not in CI.
 #
-#   bench/detector/bench.sh [ARTICLES_DIR]     (default: ../shared/data/ptc/train/train-articles)
+#   [MODEL=fast|accurate|DIR] bench/detector/bench.sh [ARTICLES_DIR]
+#       (default: the fast model on ../shared/data/ptc/train/train-articles)
 #
 # Needs: a release build (made here), scripts/setup-runtime.sh (run here), and a Python with torch,
 # transformers, tokenizers, safetensors and numpy (PYTHON=..., default bench/.venv/bin/python,
@@ -10,7 +11,12 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/../.." && pwd)
 dir=${1:-$root/../shared/data/ptc/train/train-articles}
-model=${UNSPIN_MODEL:-$root/models/unspin-ptc-minilm}
+# MODEL: a shipped model's name (fast, accurate) or a model folder.
+model=${MODEL:-${UNSPIN_MODEL:-fast}}
+case $model in
+    fast) model=$root/models/unspin-ptc-minilm ;;
+    accurate) model=$root/models/unspin-ptc-mpnet ;;
+esac
 threads=${THREADS:-2}
 python=${PYTHON:-$root/bench/.venv/bin/python}
 if [[ ! -x $python ]]; then
