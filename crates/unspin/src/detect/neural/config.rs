@@ -146,6 +146,23 @@ mod tests {
     }
 
     #[test]
+    fn decoding_settings_default_to_the_plain_decoding_and_widen_names_labels() {
+        let cfg = read(&config("")).unwrap();
+        assert_eq!((cfg.thresholds.low(), cfg.thresholds.gap), (0.5, 0));
+        assert!(cfg.thresholds.widen.is_empty());
+        let json = config("").replace(r#""technique": [null]"#, r#""technique": [null], "low": 0.3, "gap": 2, "widen": ["Doubt"]"#);
+        let cfg = read(&json).unwrap();
+        assert_eq!((cfg.thresholds.low(), cfg.thresholds.gap, cfg.thresholds.widen.as_slice()), (0.3, 2, &["Doubt".to_string()][..]));
+        // A low above `any` is `any`.
+        let cfg = read(&config("").replace(r#""technique": [null]"#, r#""technique": [null], "low": 0.9"#)).unwrap();
+        assert_eq!(cfg.thresholds.low(), 0.5);
+        let err = read(&config("").replace(r#""technique": [null]"#, r#""technique": [null], "widen": ["Slogans"]"#))
+            .unwrap_err()
+            .to_string();
+        assert!(err.contains(r#"thresholds.widen names "Slogans""#), "{err}");
+    }
+
+    #[test]
     fn a_config_without_a_tokenizer_gets_bert_s() {
         let cfg = read(&config("")).unwrap();
         assert_eq!(cfg.tokenizer, TokenizerSpec::default());
