@@ -96,6 +96,18 @@ pub enum Error {
     /// Writing output failed.
     #[error("writing output: {0}")]
     Output(#[source] std::io::Error),
+
+    /// A corpus database that cannot be opened, read or written (corpus mode).
+    #[error("database {path}: {message}")]
+    Database { path: PathBuf, message: String },
+
+    /// A corpus database written by a newer unspin.
+    #[error("database {path}: schema version {found} is newer than this unspin supports ({supported}); use a newer unspin")]
+    SchemaTooNew { path: PathBuf, found: i64, supported: i64 },
+
+    /// Another process is writing to the same corpus database.
+    #[error("database {path}: another unspin process is writing to it (it holds {lock}); wait for it to finish")]
+    Locked { path: PathBuf, lock: PathBuf },
 }
 
 impl Error {
@@ -116,7 +128,10 @@ impl Error {
             | Error::Model { .. }
             | Error::Runtime(_)
             | Error::Scorer { .. }
-            | Error::Output(_) => None,
+            | Error::Output(_)
+            | Error::Database { .. }
+            | Error::SchemaTooNew { .. }
+            | Error::Locked { .. } => None,
         }
     }
 }

@@ -15,6 +15,9 @@
 //! 5. [`report`]: the typed, versioned [`report::Analysis`] and its renderings (JSON, JSON Lines,
 //!    SemEval, brat, Label Studio, terminal).
 //!
+//! After the stages, [`corpus`] stores analyses in an SQLite database and aggregates them
+//! (corpus mode: `unspin index`, `unspin trends`).
+//!
 //! Beside the stages, [`eval`] scores label files (ours or another system's) against gold with
 //! the SemEval-2020 Task 11 metrics.
 //!
@@ -38,6 +41,7 @@
 //! [`offsets::CharIndex`].
 
 pub mod claims;
+pub mod corpus;
 pub mod detect;
 pub mod document;
 pub mod error;

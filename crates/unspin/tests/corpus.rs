@@ -1,0 +1,356 @@
+//! Corpus mode through the library: a tiny database built from hand-made analyses (known spans,
+//! claims and scores, no model), then every `trends` grouping and filter against counts worked
+//! out by hand; the store's replace-not-duplicate rule, the lookup, the writer lock and the
+//! schema checks.
+
+use std::path::Path;
+
+use rusqlite::Connection;
+use unspin::claims::{Claims, ClaimsSummary, SentenceClaims, Source, SourceKind};
+use unspin::corpus::trends::{self, Filter, GroupBy, Row};
+use unspin::corpus::{self, ModelId, RecordKey, Store};
+use unspin::detect::{Technique, TechniqueSpan};
+use unspin::report::Analysis;
+use unspin::{CharIndex, Document, Error, Metadata};
+
+struct Spec {
+    outlet: &'static str,
+    date: Option<&'static str>,
+    text: &'static str,
+    spans: &'static [(Technique, &'static str)],
+    claims: usize,
+    unattributed: usize,
+    /// Subjectivity scores per sentence (all scored) or none at all.
+    subjective: Option<&'static [f32]>,
+}
+
+use Technique::*;
+
+/// The hand-counted corpus. Words / sentences: A 8 / 2, B 9 / 2, C 9 / 3, D 4 / 1.
+const DOCS: &[Spec] = &[
+    Spec {
+        outlet: "a.com",
+        date: Some("2024-01-15"),
+        text: "The corrupt elite lied again. Patriots will win.",
+        spans: &[(LoadedLanguage, "corrupt elite"), (FlagWaving, "Patriots will win")],
+        claims: 2,
+        unattributed: 1,
+        subjective: Some(&[0.9, 0.1]),
+    },
+    Spec {
+        outlet: "a.com",
+        date: Some("2024-02-03T10:00:00Z"),
+        text: "Officials said the plan works. Critics disagree strongly today.",
+        spans: &[(LoadedLanguage, "disagree strongly")],
+        claims: 1,
+        unattributed: 0,
+        subjective: None,
+    },
+    Spec {
+        outlet: "b.com",
+        date: Some("2024-01-20"),
+        text: "Enemies everywhere want war. Stop them now. Act today.",
+        // The slogan runs over two sentences.
+        spans: &[(NameCallingLabeling, "Enemies"), (LoadedLanguage, "want war"), (Slogans, "Stop them now. Act today")],
+        claims: 3,
+        unattributed: 3,
+        subjective: Some(&[0.2, 0.3, 0.1]),
+    },
+    Spec { outlet: "b.com", date: None, text: "Nothing to see here.", spans: &[], claims: 0, unattributed: 0, subjective: None },
+];
+
+fn analysis(i: usize, spec: &Spec) -> Analysis {
+    let meta = Metadata {
+        source: "hand".into(),
+        url: Some(format!("https://www.{}/story/{i}", spec.outlet)),
+        date: spec.date.map(String::from),
+        ..Metadata::default()
+    };
+    let doc = Document::new(format!("doc{i}"), spec.text, meta);
+    let segmentation = unspin::segment::segment(spec.text);
+    let index = CharIndex::new(spec.text);
+    let spans = spec
+        .spans
+        .iter()
+        .map(|&(technique, quote)| {
+            let start = spec.text.find(quote).expect("span text is in the document");
+            let span = index.span_from_bytes(start..start + quote.len()).expect("char boundaries");
+            TechniqueSpan { technique, span, text: quote.to_owned(), confidence: 1.0, sentence: None, detector: "hand".into() }
+        })
+        .collect();
+    let sentences = (0..segmentation.sentences.len())
+        .map(|s| SentenceClaims {
+            sentence: s,
+            checkworthy: None,
+            subjective: spec.subjective.map(|scores| scores[s]),
+            claim: false,
+            source: Source { kind: SourceKind::None, speaker: None, carried_from: None },
+            unattributed: false,
+            attributions: Vec::new(),
+            quotes: Vec::new(),
+            hedges: Vec::new(),
+            insinuation: None,
+        })
+        .collect();
+    let subjective = spec.subjective.map(|scores| scores.iter().filter(|&&x| x >= 0.5).count());
+    let claims = Claims {
+        summary: ClaimsSummary { claims: spec.claims, unattributed: spec.unattributed, subjective, ..ClaimsSummary::default() },
+        sentences,
+        ..Claims::default()
+    };
+    Analysis::new(doc, segmentation, spans, claims)
+}
+
+fn key(i: usize) -> RecordKey {
+    RecordKey { source: "hand.jsonl".into(), record: i as u64 }
+}
+
+fn build(path: &Path) -> ModelId {
+    let model = ModelId::none("test");
+    let mut store = Store::open(path).unwrap().with_batch(3);
+    for (i, spec) in DOCS.iter().enumerate() {
+        let a = analysis(i, spec);
+        store.put(&key(i), &corpus::content_hash(&a.document), &model, &a).unwrap();
+    }
+    store.finish().unwrap();
+    model
+}
+
+fn query(path: &Path, by: GroupBy, filter: &Filter) -> Vec<Row> {
+    trends::query(&corpus::open_read(path).unwrap(), by, filter).unwrap()
+}
+
+fn count(path: &Path, table: &str) -> i64 {
+    Connection::open(path).unwrap().query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0)).unwrap()
+}
+
+fn keyed<'a>(rows: &'a [Row], outlet: Option<&str>, month: Option<&str>) -> &'a Row {
+    rows.iter()
+        .find(|r| r.outlet.as_deref() == outlet && r.month.as_deref() == month)
+        .unwrap_or_else(|| panic!("no row {outlet:?} {month:?} in {rows:#?}"))
+}
+
+#[test]
+fn stores_rows_with_text_and_counts() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("c.sqlite");
+    build(&db);
+    let conn = Connection::open(&db).unwrap();
+    // The segmenter agrees with the hand counts the expectations below rest on.
+    let counts: Vec<(String, i64, i64, i64)> = conn
+        .prepare("SELECT doc_id, words, sentences, span_sentences FROM documents ORDER BY record")
+        .unwrap()
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+        .unwrap()
+        .collect::<Result<_, _>>()
+        .unwrap();
+    assert_eq!(
+        counts,
+        [("doc0".into(), 8, 2, 2), ("doc1".into(), 9, 2, 1), ("doc2".into(), 9, 3, 3), ("doc3".into(), 4, 1, 0)]
+    );
+    assert_eq!(count(&db, "spans"), 6);
+    assert_eq!(count(&db, "sentences"), 8);
+    // Offsets select the span's text.
+    let (text, start, end, technique): (String, usize, usize, String) = conn
+        .query_row(
+            "SELECT s.text, s.char_start, s.char_end, s.technique FROM spans s JOIN documents d ON d.id = s.doc \
+             WHERE d.doc_id = 'doc2' AND s.technique = 'Slogans'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
+        )
+        .unwrap();
+    assert_eq!(text, "Stop them now. Act today");
+    assert_eq!(DOCS[2].text.chars().skip(start).take(end - start).collect::<String>(), text);
+    assert_eq!(technique, "Slogans");
+    let outlet: String = conn.query_row("SELECT outlet FROM documents WHERE record = 0", [], |r| r.get(0)).unwrap();
+    assert_eq!(outlet, "a.com");
+}
+
+#[test]
+fn trends_by_outlet() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("c.sqlite");
+    build(&db);
+    let rows = query(&db, GroupBy::Outlet, &Filter::default());
+    assert_eq!(rows.len(), 2);
+    let a = keyed(&rows, Some("a.com"), None);
+    assert_eq!((a.documents, a.words, a.sentences, a.spans), (2, 17, 4, 3));
+    assert_eq!(a.spans_per_1k_words, 176.4706); // 3 spans / 17 words
+    assert_eq!(a.technique_rates["Loaded_Language"], 117.6471);
+    assert_eq!(a.technique_rates["Flag-Waving"], 58.8235);
+    assert_eq!(a.technique_rates["Slogans"], 0.0);
+    assert_eq!(a.technique_rates.len(), 14);
+    assert_eq!(a.sentence_share, 0.75); // 2 + 1 of 4
+    assert_eq!((a.claims, a.unattributed, a.unattributed_share), (3, 1, Some(0.3333)));
+    assert_eq!(a.subjective_share, Some(0.5)); // 1 of 2 scored (B has no scores)
+    let b = keyed(&rows, Some("b.com"), None);
+    assert_eq!((b.documents, b.words, b.sentences, b.spans), (2, 13, 4, 3));
+    assert_eq!(b.spans_per_1k_words, 230.7692);
+    assert_eq!(b.sentence_share, 0.75); // 3 + 0 of 4
+    assert_eq!(b.unattributed_share, Some(1.0));
+    assert_eq!(b.subjective_share, Some(0.0));
+}
+
+#[test]
+fn trends_by_month_and_outlet_month() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("c.sqlite");
+    build(&db);
+    let rows = query(&db, GroupBy::Month, &Filter::default());
+    assert_eq!(rows.iter().map(|r| r.month.as_deref()).collect::<Vec<_>>(), [None, Some("2024-01"), Some("2024-02")]);
+    let jan = keyed(&rows, None, Some("2024-01"));
+    assert_eq!((jan.documents, jan.words, jan.sentences, jan.spans), (2, 17, 5, 5));
+    assert_eq!(jan.spans_per_1k_words, 294.1176);
+    assert_eq!(jan.sentence_share, 1.0);
+    assert_eq!((jan.claims, jan.unattributed_share, jan.subjective_share), (5, Some(0.8), Some(0.2)));
+    let feb = keyed(&rows, None, Some("2024-02"));
+    assert_eq!((feb.documents, feb.spans, feb.spans_per_1k_words, feb.sentence_share), (1, 1, 111.1111, 0.5));
+    assert_eq!((feb.unattributed_share, feb.subjective_share), (Some(0.0), None));
+    let undated = keyed(&rows, None, None);
+    assert_eq!((undated.documents, undated.words, undated.spans, undated.claims), (1, 4, 0, 0));
+    assert_eq!((undated.unattributed_share, undated.subjective_share), (None, None));
+
+    let rows = query(&db, GroupBy::OutletMonth, &Filter::default());
+    let keys: Vec<(Option<&str>, Option<&str>)> = rows.iter().map(|r| (r.outlet.as_deref(), r.month.as_deref())).collect();
+    assert_eq!(
+        keys,
+        [(Some("a.com"), Some("2024-01")), (Some("a.com"), Some("2024-02")), (Some("b.com"), None), (Some("b.com"), Some("2024-01"))]
+    );
+    let c = keyed(&rows, Some("b.com"), Some("2024-01"));
+    assert_eq!((c.documents, c.words, c.spans, c.sentence_share), (1, 9, 3, 1.0));
+    assert_eq!(c.technique_rates["Slogans"], 111.1111);
+}
+
+#[test]
+fn trends_by_technique() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("c.sqlite");
+    build(&db);
+    let rows = query(&db, GroupBy::Technique, &Filter::default());
+    let labels: Vec<&str> = rows.iter().map(|r| r.technique.as_deref().unwrap()).collect();
+    assert_eq!(labels, ["Loaded_Language", "Flag-Waving", "Name_Calling,Labeling", "Slogans"]);
+    let loaded = &rows[0];
+    // Rates over all 30 words and 8 sentences; claims over the documents holding it (A, B, C).
+    assert_eq!((loaded.documents, loaded.spans, loaded.words, loaded.sentences), (3, 3, 30, 8));
+    assert_eq!(loaded.spans_per_1k_words, 100.0);
+    assert_eq!(loaded.sentence_share, 0.375);
+    assert_eq!((loaded.claims, loaded.unattributed, loaded.unattributed_share), (6, 4, Some(0.6667)));
+    assert_eq!(loaded.subjective_share, Some(0.2));
+    let slogans = &rows[3];
+    assert_eq!((slogans.documents, slogans.spans, slogans.spans_per_1k_words), (1, 1, 33.3333));
+    assert_eq!(slogans.sentence_share, 0.25); // two sentences of 8
+    assert_eq!((slogans.unattributed_share, slogans.subjective_share), (Some(1.0), Some(0.0)));
+    assert!(rows.iter().all(|r| r.technique_rates.is_empty()));
+}
+
+#[test]
+fn trends_filters() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("c.sqlite");
+    build(&db);
+    let only_a = Filter { outlets: vec!["a.com".into()], ..Filter::default() };
+    let rows = query(&db, GroupBy::Month, &only_a);
+    assert_eq!(rows.iter().map(|r| (r.month.as_deref(), r.documents)).collect::<Vec<_>>(), [(Some("2024-01"), 1), (Some("2024-02"), 1)]);
+
+    // Since 2024-01-16: A is too early and D has no date.
+    let since = Filter { since: Some("2024-01-16".into()), ..Filter::default() };
+    let rows = query(&db, GroupBy::Outlet, &since);
+    assert_eq!(rows.iter().map(|r| (r.outlet.as_deref(), r.documents, r.words)).collect::<Vec<_>>(), [(Some("a.com"), 1, 9), (Some("b.com"), 1, 9)]);
+    let until = Filter { until: Some("2024-01-31".into()), ..Filter::default() };
+    let rows = query(&db, GroupBy::Outlet, &until);
+    assert_eq!(rows.iter().map(|r| (r.outlet.as_deref(), r.documents, r.words)).collect::<Vec<_>>(), [(Some("a.com"), 1, 8), (Some("b.com"), 1, 9)]);
+
+    let loaded = Filter { technique: Some(LoadedLanguage), ..Filter::default() };
+    let rows = query(&db, GroupBy::Outlet, &loaded);
+    let a = keyed(&rows, Some("a.com"), None);
+    assert_eq!((a.documents, a.spans, a.spans_per_1k_words, a.sentence_share), (2, 2, 117.6471, 0.5));
+    assert_eq!(a.technique_rates.keys().collect::<Vec<_>>(), ["Loaded_Language"]);
+    let b = keyed(&rows, Some("b.com"), None);
+    assert_eq!((b.documents, b.spans, b.spans_per_1k_words, b.sentence_share), (2, 1, 76.9231, 0.25));
+    let rows = query(&db, GroupBy::Technique, &loaded);
+    assert_eq!(rows.len(), 1);
+
+    let two = Filter { min_documents: 2, ..Filter::default() };
+    let rows = query(&db, GroupBy::Month, &two);
+    assert_eq!(rows.iter().map(|r| r.month.as_deref()).collect::<Vec<_>>(), [Some("2024-01")]);
+    let rows = query(&db, GroupBy::Technique, &two);
+    assert_eq!(rows.iter().map(|r| r.technique.as_deref().unwrap()).collect::<Vec<_>>(), ["Loaded_Language"]);
+}
+
+#[test]
+fn put_replaces_and_lookup_sees_hash_and_model() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("c.sqlite");
+    let model = build(&db);
+    let a = analysis(0, &DOCS[0]);
+    let hash = corpus::content_hash(&a.document);
+    {
+        let store = Store::open(&db).unwrap();
+        let lookup = store.lookup().unwrap();
+        assert!(lookup.is_current(&key(0), &hash, &model).unwrap());
+        assert!(!lookup.is_current(&key(0), "other", &model).unwrap());
+        assert!(!lookup.is_current(&key(0), &hash, &ModelId::none("min_confidence=0.5")).unwrap());
+        assert!(!lookup.is_current(&key(9), &hash, &model).unwrap());
+        store.finish().unwrap();
+    }
+    // Storing the same keys again, and an error over a document, replaces rows.
+    let mut store = Store::open(&db).unwrap();
+    for (i, spec) in DOCS.iter().enumerate() {
+        let a = analysis(i, spec);
+        store.put(&key(i), &corpus::content_hash(&a.document), &model, &a).unwrap();
+    }
+    store.put_error(&key(3), "boom").unwrap();
+    store.finish().unwrap();
+    assert_eq!((count(&db, "documents"), count(&db, "spans"), count(&db, "sentences")), (3, 6, 7));
+    assert_eq!(count(&db, "errors"), 1);
+    // A: 2, B: 1, C: 4 (two techniques in its first sentence, the slogan over two).
+    assert_eq!(count(&db, "sentence_techniques"), 7);
+}
+
+#[test]
+fn a_second_writer_is_refused() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("c.sqlite");
+    let first = Store::open(&db).unwrap();
+    let err = Store::open(&db).err().expect("second writer refused");
+    assert!(matches!(err, Error::Locked { .. }), "{err}");
+    assert!(err.to_string().contains("another unspin process is writing"), "{err}");
+    first.finish().unwrap();
+    // Readers are welcome meanwhile and afterwards; writers once the first is done.
+    Store::open(&db).unwrap().finish().unwrap();
+}
+
+#[test]
+fn newer_schema_is_refused_and_version_0_is_migrated() {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("new.sqlite");
+    build(&db);
+    Connection::open(&db).unwrap().execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'", []).unwrap();
+    for err in [Store::open(&db).err().unwrap(), corpus::open_read(&db).err().unwrap()] {
+        assert!(matches!(err, Error::SchemaTooNew { found: 99, .. }), "{err}");
+        assert!(err.to_string().contains("newer"), "{err}");
+    }
+    // Nothing was touched.
+    assert_eq!(count(&db, "documents"), 4);
+
+    // A hand-made version 0: a meta table that says 0 and nothing else.
+    let old = dir.path().join("v0.sqlite");
+    let conn = Connection::open(&old).unwrap();
+    conn.execute_batch("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL); INSERT INTO meta VALUES ('schema_version', '0');").unwrap();
+    drop(conn);
+    let err = corpus::open_read(&old).err().unwrap();
+    assert!(err.to_string().contains("older"), "{err}");
+    Store::open(&old).unwrap().finish().unwrap();
+    let version: String = Connection::open(&old).unwrap().query_row("SELECT value FROM meta WHERE key = 'schema_version'", [], |r| r.get(0)).unwrap();
+    assert_eq!(version, corpus::SCHEMA_VERSION.to_string());
+    assert!(query(&old, GroupBy::Outlet, &Filter::default()).is_empty());
+}
+
+#[test]
+fn missing_or_unwritable_paths_are_clear_errors() {
+    let dir = tempfile::tempdir().unwrap();
+    let err = corpus::open_read(&dir.path().join("nope.sqlite")).err().unwrap();
+    assert!(err.to_string().contains("no such database file"), "{err}");
+    let err = Store::open(&dir.path().join("no/such/dir/c.sqlite")).err().unwrap();
+    assert!(matches!(err, Error::Database { .. }), "{err}");
+}
