@@ -11,7 +11,7 @@ use unspin::detect::neural::EngineKind;
     name = "unspin",
     version,
     about = "Show how a news article tries to persuade: propaganda techniques, with exact offsets.",
-    after_help = "Models (--model in analyze, classify, claims and serve): `accurate` \
+    after_help = "Models (--model in analyze, index, classify, claims and serve): `accurate` \
                   (all-mpnet-base-v2, models/unspin-ptc-mpnet), `fast` (all-MiniLM-L6-v2, \
                   models/unspin-ptc-minilm) or a model folder; $UNSPIN_MODEL names one too. \
                   Default: fast.\n\n\
@@ -41,6 +41,113 @@ pub enum Command {
     Outlet(OutletArgs),
     /// Serve the HTTP API and the web page (model loaded once, shared by all requests).
     Serve(ServeArgs),
+    /// Corpus mode: analyse every document of the inputs and store the results in an SQLite
+    /// database; rerun to resume (documents already stored are skipped).
+    Index(IndexArgs),
+    /// Corpus mode: aggregates over an indexed database, by outlet, technique or month.
+    Trends(TrendsArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct IndexArgs {
+    #[command(flatten)]
+    pub input: InputArgs,
+
+    /// The database file (SQLite; created if missing).
+    #[arg(long, value_name = "FILE", default_value = "unspin.sqlite")]
+    pub db: PathBuf,
+
+    /// Analyse and store documents again even when the database holds them with the same content
+    /// and model (their rows are replaced, not duplicated).
+    #[arg(long)]
+    pub reanalyze: bool,
+
+    /// Do not run the technique model: store segmentation and claims only.
+    #[arg(long)]
+    pub no_model: bool,
+
+    #[command(flatten)]
+    pub model: ModelArgs,
+
+    /// Drop spans whose confidence is below X (0 to 1) before storing them.
+    #[arg(long, value_name = "X", default_value_t = 0.0)]
+    pub min_confidence: f32,
+}
+
+#[derive(Debug, Args)]
+pub struct TrendsArgs {
+    /// The database `unspin index` wrote.
+    #[arg(long, value_name = "FILE")]
+    pub db: PathBuf,
+
+    /// Group rows by `outlet`, `technique`, `month` or `outlet,month`.
+    #[arg(long, value_name = "GROUPING", value_parser = parse_group_by)]
+    pub by: unspin::corpus::trends::GroupBy,
+
+    /// `table` for people; `csv` (with a header row) and `json` hold every measure, including
+    /// the rate of each technique.
+    #[arg(short, long, value_enum, default_value = "table")]
+    pub format: TrendsFormat,
+
+    /// Only these outlets (host names without `www.`; repeat or separate with commas).
+    #[arg(long, value_name = "HOST", value_delimiter = ',')]
+    pub outlet: Vec<String>,
+
+    /// Only documents dated on or after this day (YYYY-MM-DD, or YYYY-MM for the month's start).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub since: Option<String>,
+
+    /// Only documents dated on or before this day (YYYY-MM-DD, or YYYY-MM for the month's end).
+    #[arg(long, value_name = "DATE", value_parser = parse_date)]
+    pub until: Option<String>,
+
+    /// Count only this technique (its SemEval label, e.g. Loaded_Language).
+    #[arg(long, value_name = "LABEL", value_parser = parse_technique)]
+    pub technique: Option<unspin::detect::Technique>,
+
+    /// Leave out rows with fewer documents.
+    #[arg(long, value_name = "N", default_value_t = 1)]
+    pub min_documents: u64,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum TrendsFormat {
+    Table,
+    Csv,
+    Json,
+}
+
+fn parse_group_by(s: &str) -> Result<unspin::corpus::trends::GroupBy, String> {
+    use unspin::corpus::trends::GroupBy;
+    match s.trim().to_ascii_lowercase().replace(' ', "").as_str() {
+        "outlet" => Ok(GroupBy::Outlet),
+        "technique" => Ok(GroupBy::Technique),
+        "month" => Ok(GroupBy::Month),
+        "outlet,month" | "month,outlet" => Ok(GroupBy::OutletMonth),
+        _ => Err(format!("{s:?}: expected outlet, technique, month or outlet,month")),
+    }
+}
+
+fn parse_technique(s: &str) -> Result<unspin::detect::Technique, String> {
+    s.parse().map_err(|e: <unspin::detect::Technique as std::str::FromStr>::Err| e.to_string())
+}
+
+/// `YYYY-MM-DD` as is; `YYYY-MM` as given (it compares before every day of the month, so as a
+/// lower bound it is the month's start; `until` turns it into the month's last possible day).
+fn parse_date(s: &str) -> Result<String, String> {
+    let s = s.trim();
+    let b = s.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+    let ok = match b.len() {
+        7 => digits(0..4) && b[4] == b'-' && digits(5..7),
+        10 => digits(0..4) && b[4] == b'-' && digits(5..7) && b[7] == b'-' && digits(8..10),
+        _ => false,
+    };
+    if ok {
+        Ok(s.to_owned())
+    } else {
+        Err(format!("{s:?} is not a date (YYYY-MM-DD or YYYY-MM)"))
+    }
 }
 
 #[derive(Debug, Args)]

@@ -101,15 +101,12 @@ impl Analyze {
         if args.out_dir.is_some() && format != Format::Brat {
             bail!("--out-dir is for --format brat");
         }
-        let mut pipeline = Pipeline::new().with_min_confidence(args.min_confidence).context("--min-confidence")?;
-        if !args.import_spans.is_empty() {
+        let pipeline = if args.import_spans.is_empty() {
+            pipeline(args.no_model, &args.model, args.min_confidence, sources)?
+        } else {
             let imported = ImportedSpans::from_files(&args.import_spans).context("reading --import-spans")?;
-            pipeline = pipeline.with_detector(imported);
-        } else if !args.no_model {
-            // One inference session per worker; the cores are shared among them.
-            let jobs = if sources.may_hold_many() { sources.jobs } else { 1 };
-            pipeline = pipeline.with_detector(load_model(&args.model, jobs)?);
-        }
+            checked_pipeline(args.min_confidence)?.with_detector(imported)
+        };
         let color = match args.color {
             When::Always => true,
             When::Never => false,
@@ -123,6 +120,22 @@ impl Analyze {
             writer: WriterOptions { color, tokens: args.tokens, out_dir: args.out_dir.clone() },
         })
     }
+}
+
+/// The pipeline of `analyze` and `index`: the technique model unless `no_model`, spans below
+/// `min_confidence` dropped.
+pub fn pipeline(no_model: bool, model: &ModelArgs, min_confidence: f32, sources: &Sources) -> anyhow::Result<Pipeline> {
+    let pipeline = checked_pipeline(min_confidence)?;
+    if no_model {
+        return Ok(pipeline);
+    }
+    // One inference session per worker; the cores are shared among them.
+    let jobs = if sources.may_hold_many() { sources.jobs } else { 1 };
+    Ok(pipeline.with_detector(load_model(model, jobs)?))
+}
+
+fn checked_pipeline(min_confidence: f32) -> anyhow::Result<Pipeline> {
+    Pipeline::new().with_min_confidence(min_confidence).context("--min-confidence")
 }
 
 /// Loads the technique model for `workers` documents at a time.

@@ -9,6 +9,7 @@ mod args;
 mod claims;
 mod classify;
 mod config;
+mod corpus;
 mod eval;
 mod run;
 mod serve;
@@ -33,6 +34,8 @@ fn main() -> ExitCode {
         Command::Claims(args) => claims::sentences(args).map(|()| ExitCode::SUCCESS),
         Command::Outlet(args) => claims::outlet(args),
         Command::Serve(args) => serve::run(args).map(|()| ExitCode::SUCCESS),
+        Command::Index(args) => corpus::index(args),
+        Command::Trends(args) => corpus::trends(args).map(|()| ExitCode::SUCCESS),
     };
     match result {
         Ok(code) => code,

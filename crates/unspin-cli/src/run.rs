@@ -9,6 +9,7 @@ use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
 use rayon::prelude::*;
+use unspin::corpus::RecordKey;
 use unspin::ingest::{self, Pending};
 
 use crate::config::Sources;
@@ -31,15 +32,33 @@ pub fn drive<T: Send>(
     work: impl Fn(unspin::Document) -> Result<T, unspin::Error> + Sync,
     mut sink: impl FnMut(Result<T, unspin::Error>) -> std::io::Result<()>,
 ) -> anyhow::Result<Outcome> {
+    drive_keyed(sources, |_, doc| work(doc), |_, result| Ok(sink(result)?))
+}
+
+/// [`drive`], with each record's key (its input, and its index among the items that input
+/// yields, errors included) given to `work` and `sink`; `unspin index` stores by it.
+pub fn drive_keyed<T: Send>(
+    sources: &Sources,
+    work: impl Fn(&RecordKey, unspin::Document) -> Result<T, unspin::Error> + Sync,
+    mut sink: impl FnMut(RecordKey, Result<T, unspin::Error>) -> anyhow::Result<()>,
+) -> anyhow::Result<Outcome> {
     let pool = rayon::ThreadPoolBuilder::new().num_threads(sources.jobs).build()?;
     let progress = progress_bar(sources);
     let mut outcome = Outcome::default();
     let batch_size = sources.jobs * BATCH_PER_JOB;
-    let mut batch: Vec<Result<Pending, unspin::Error>> = Vec::with_capacity(batch_size);
-    let mut flush = |batch: &mut Vec<Result<Pending, unspin::Error>>, outcome: &mut Outcome| -> std::io::Result<()> {
-        let results: Vec<Result<T, unspin::Error>> =
-            pool.install(|| batch.par_drain(..).map(|item| item.and_then(Pending::load).and_then(&work)).collect());
-        for result in results {
+    type Item = (RecordKey, Result<Pending, unspin::Error>);
+    let mut batch: Vec<Item> = Vec::with_capacity(batch_size);
+    let mut flush = |batch: &mut Vec<Item>, outcome: &mut Outcome| -> anyhow::Result<()> {
+        let results: Vec<(RecordKey, Result<T, unspin::Error>)> = pool.install(|| {
+            batch
+                .par_drain(..)
+                .map(|(key, item)| {
+                    let result = item.and_then(Pending::load).and_then(|doc| work(&key, doc));
+                    (key, result)
+                })
+                .collect()
+        });
+        for (key, result) in results {
             match &result {
                 Ok(_) => outcome.documents += 1,
                 Err(e) => {
@@ -47,15 +66,16 @@ pub fn drive<T: Send>(
                     progress.suspend(|| eprintln!("unspin: {e}"));
                 }
             }
-            sink(result)?;
+            sink(key, result)?;
         }
         let rate = outcome.documents as f64 / progress.elapsed().as_secs_f64().max(1e-3);
         progress.set_message(format!("{} docs · {} errors · {rate:.0} docs/s", outcome.documents, outcome.errors));
         Ok(())
     };
     for input in &sources.inputs {
-        for item in ingest::read(input, &sources.ingest) {
-            batch.push(item);
+        let source = input.display_path().display().to_string();
+        for (record, item) in ingest::read(input, &sources.ingest).enumerate() {
+            batch.push((RecordKey { source: source.clone(), record: record as u64 }, item));
             if batch.len() >= batch_size {
                 flush(&mut batch, &mut outcome)?;
             }
