@@ -103,11 +103,15 @@ pub fn open_read(path: &Path) -> Result<rusqlite::Connection> {
     if !path.is_file() {
         return Err(Error::Database { path: path.to_owned(), message: "no such database file".into() });
     }
-    let conn = rusqlite::Connection::open_with_flags(
-        path,
-        rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY | rusqlite::OpenFlags::SQLITE_OPEN_NO_MUTEX,
-    )
-    .map_err(db_error(path, "opening"))?;
+    // Read-write (but `query_only`) where the file allows it: the last connection to close
+    // removes the WAL files, which a read-only one cannot do, so they would be left lying there.
+    use rusqlite::OpenFlags;
+    let conn = rusqlite::Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+        .and_then(|c| c.execute_batch("PRAGMA query_only = ON").map(|()| c))
+        .or_else(|_| {
+            rusqlite::Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+        })
+        .map_err(db_error(path, "opening"))?;
     conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(db_error(path, "setting the busy timeout"))?;
     let found = schema::version(&conn, path)?;
     schema::check_not_newer(found, path)?;
