@@ -311,3 +311,66 @@ fn a_scorer_decides_claims_and_subjectivity() {
     let err = unspin::Pipeline::new().with_sentence_scorer(Short).analyze(doc).unwrap_err();
     assert_eq!(err.to_string(), "sentence scorer short: 1 scores for 2 sentences");
 }
+
+/// Scores every sentence check-worthy, as a model did a byline (0.96).
+struct Everything;
+
+impl SentenceScorer for Everything {
+    fn name(&self) -> &str {
+        "everything"
+    }
+
+    fn score(&self, _: &Document, seg: &Segmentation) -> unspin::Result<Vec<SentenceScores>> {
+        Ok(vec![SentenceScores { checkworthy: Some(0.96), subjective: None }; seg.sentences.len()])
+    }
+}
+
+#[test]
+fn bylines_and_datelines_are_never_claims() {
+    let text = "By Jane Doe\n\nBy JANE DOE and JOHN ROE, Reuters\n\nKYIV, Ukraine, Feb. 24 (AP) —\n\n\
+                WASHINGTON (Reuters) — The Senate passed the bill on Thursday.\n\n\
+                Reporting by Jane Doe; Editing by John Roe";
+    let doc = Document::new("t", text, Metadata::default());
+    let seg = unspin::segment::segment(text);
+    let sentences: Vec<&str> = seg.sentences.iter().map(|s| s.span.text(text)).collect();
+    assert_eq!(sentences.len(), 5, "{sentences:?}");
+    let scoring = SentenceScoring::from_scorer(&Everything, &doc, &seg).unwrap();
+    for c in [claims::analyze(&doc, &seg, Some(&scoring)).unwrap(), claims_of(text)] {
+        let claims: Vec<&str> = c.sentences.iter().filter(|s| s.claim).map(|s| sentences[s.sentence]).collect();
+        assert_eq!(claims, ["WASHINGTON (Reuters) — The Senate passed the bill on Thursday."], "basis {:?}", c.basis);
+        assert_eq!(c.summary.claims, 1);
+    }
+}
+
+#[test]
+fn a_speaker_never_crosses_a_sentence_end() {
+    let text = "The protests were organised by the US. Nuland said as much in a call. \
+                The money came from the U.S. It said nothing more. \
+                U.S. Secretary of State Helen Marlow said the talks went well. \
+                Dr. J. Ellison, who led the study, said the results were early.";
+    let c = claims_of(text);
+    let speakers: Vec<Option<String>> = c
+        .sentences
+        .iter()
+        .map(|s| s.attributions.first().and_then(|a| a.speaker.as_ref()).map(|sp| at(text, &sp.span)))
+        .collect();
+    assert_eq!(
+        speakers,
+        [
+            None,
+            Some("Nuland".into()),
+            None,
+            Some("It".into()),
+            Some("U.S. Secretary of State Helen Marlow".into()),
+            Some("Dr. J. Ellison".into()),
+        ]
+    );
+    assert_eq!(source(&c, 1), (SourceKind::Named, Some("Nuland")));
+    // With the sentence cut by the line, too.
+    let c = claims_of("Every step was approved by the US.\nSecretary Marlow said so herself.");
+    assert_eq!(source(&c, 1), (SourceKind::Named, Some("Secretary Marlow")));
+    // Abbreviations inside a sentence still hold a name together.
+    let c = claims_of("The company, Veltra Inc., said it would cut 2,000 jobs. Sen. Ruth Alder (D-Ore.) said no.");
+    assert_eq!(source(&c, 0), (SourceKind::Named, Some("Veltra Inc.")));
+    assert_eq!(source(&c, 1), (SourceKind::Named, Some("Sen. Ruth Alder")));
+}

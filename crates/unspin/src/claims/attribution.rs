@@ -2,7 +2,10 @@
 //! reported") with their speaker, and the speaker sorted into a named or a vague source.
 //!
 //! Rule-based and English only. The rules work on the segmenter's word tokens of one paragraph,
-//! outside direct quotes (a cue inside a quote is the quoted person speaking):
+//! outside direct quotes (a cue inside a quote is the quoted person speaking). A speaker never
+//! reaches across the end of its sentence as the segmenter cut it; inside a sentence, a period
+//! after a short capitalised word ("U.S.", "Dr.", "Inc.") stays in the name. A capitalised word
+//! inside a sentence is a name, never a speech verb ("Secretary of State"):
 //!
 //! - **Speech verb** (`said`, `told`, `stated`, `claimed`, `confirmed`, `believe`, …): the
 //!   speaker is the noun phrase to its left, read back to the nearest comma, quote mark,
@@ -27,7 +30,7 @@ use std::ops::Range;
 use super::AttributionKind;
 use crate::segment::{Token, TokenKind};
 
-/// Longest speaker, in tokens.
+/// Longest speaker, in words (punctuation such as the periods of "U.S." not counted).
 pub const MAX_SPEAKER_WORDS: usize = 8;
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -124,6 +127,11 @@ const SPEECH_VERBS: &[&str] = &[
     "concludes",
     "asked",
     "replied",
+    "accused",
+    "accuses",
+    "accuse",
+    "expects",
+    "expect",
     "responded",
     // Base forms, for plural speakers ("Officials insist", "Critics argue").
     "state",
@@ -281,6 +289,7 @@ const VAGUE_HEADS: &[&str] = &[
     "voices",
     "figures",
     "circles",
+    "groups",
     "spokesman",
     "spokeswoman",
     "spokesperson",
@@ -344,6 +353,7 @@ const INSTITUTIONS: &[&str] = &[
     "newspaper",
     "network",
     "broadcaster",
+    "envoy",
 ];
 
 const PRONOUNS: &[&str] = &["he", "she", "they", "it"];
@@ -351,16 +361,22 @@ const PRONOUNS: &[&str] = &["he", "she", "they", "it"];
 /// The author or the reader, never a source.
 const FIRST_SECOND_PERSON: &[&str] = &["i", "we", "you"];
 
-/// A paragraph's tokens with their lower-cased words and whether each lies inside a quote.
+/// A paragraph's tokens with their lower-cased words, whether each lies inside a quote, and the
+/// sentence each belongs to.
 pub(crate) struct Words<'a> {
     pub text: &'a str,
     pub tokens: &'a [Token],
     pub lower: Vec<String>,
     pub quoted: Vec<bool>,
+    /// The segmenter's sentence of each token: a speaker never reaches across a sentence end,
+    /// so "…by the US. Nuland said" gives "Nuland", not "the US. Nuland".
+    pub sentence: Vec<usize>,
 }
 
 impl<'a> Words<'a> {
-    pub fn new(text: &'a str, tokens: &'a [Token], quotes: &[Range<usize>]) -> Self {
+    /// `sentence` gives each token's sentence (any numbering that changes where sentences do).
+    pub fn new(text: &'a str, tokens: &'a [Token], quotes: &[Range<usize>], sentence: Vec<usize>) -> Self {
+        debug_assert_eq!(tokens.len(), sentence.len());
         let lower = tokens.iter().map(|t| t.span.text(text).to_lowercase().replace('’', "'")).collect();
         // Tokens and quotes are both in text order and quotes do not overlap: one merged walk,
         // linear however many quotes a paragraph holds.
@@ -372,7 +388,26 @@ impl<'a> Words<'a> {
             }
             quoted.push(quotes.get(q).is_some_and(|r| r.start <= t.span.byte_start && t.span.byte_end <= r.end));
         }
-        Words { text, tokens, lower, quoted }
+        Words { text, tokens, lower, quoted, sentence }
+    }
+
+    fn same_sentence(&self, a: usize, b: usize) -> bool {
+        self.sentence.get(a).is_some_and(|s| Some(s) == self.sentence.get(b))
+    }
+
+    /// A capitalised word inside its sentence is a name ("Secretary of State"), never a verb.
+    fn mid_sentence_capital(&self, i: usize) -> bool {
+        i > 0 && self.same_sentence(i - 1, i) && self.is_capitalised(i)
+    }
+
+    /// Whether the `.` token at `k` is an abbreviation's ("U.S.", "Dr.", "Inc."): the segmenter
+    /// did not end the sentence there and a short capitalised word comes right before it.
+    fn abbreviation_period(&self, k: usize) -> bool {
+        k > 0
+            && k + 1 < self.tokens.len()
+            && self.same_sentence(k, k + 1)
+            && self.tokens[k].span.text(self.text) == "."
+            && abbreviation(self, k - 1)
     }
 
     fn word(&self, i: usize) -> Option<&str> {
@@ -405,7 +440,7 @@ pub(crate) fn find(words: &Words) -> Vec<RawAttribution> {
             out.push(make(words, AttributionKind::Adverb, i, i, None));
         } else if let Some(first) = passive(words, i) {
             out.push(make(words, AttributionKind::Passive, first, i, None));
-        } else if SPEECH_VERBS.contains(&w) {
+        } else if SPEECH_VERBS.contains(&w) && !words.mid_sentence_capital(i) {
             // "Reports claim": the first of two cue words is the speaker, not a cue.
             if words.word(i + 1).is_some_and(|next| SPEECH_VERBS.contains(&next)) {
                 continue;
@@ -527,7 +562,15 @@ fn left_speaker(words: &Words, cue: usize) -> Option<(usize, usize)> {
             break;
         }
     }
-    let last = j.checked_sub(1)?;
+    let mut last = j.checked_sub(1)?;
+    // A parenthesis between a name and its verb ("Sen. Ruth Alder (D-Ore.) said") is skipped.
+    if words.tokens[last].span.text(words.text) == ")" {
+        let open = (last.saturating_sub(MAX_SPEAKER_WORDS)..last)
+            .rev()
+            .take_while(|&k| words.same_sentence(k, last) && !words.quoted[k])
+            .find(|&k| words.tokens[k].span.text(words.text) == "(")?;
+        last = open.checked_sub(1)?;
+    }
     if is_comma(words, last) {
         // An appositive: "The opposition leader, Mira Castell, said" — the phrase between the
         // commas, if commas (or a relative clause) do close it on the left; else it is not a
@@ -558,12 +601,17 @@ fn participle(w: &str) -> bool {
 
 /// The noun phrase ending at token `last`, read leftwards, and what stopped it.
 fn phrase_ending_at(words: &Words, last: usize) -> Option<((usize, usize), Stop)> {
-    words.word(last)?;
+    // A phrase ends on a word, or on an abbreviation's period ("Veltra Inc., said").
+    if words.word(last).is_none() && !words.abbreviation_period(last) {
+        return None;
+    }
     let mut first = last + 1;
     let mut stop = Stop::Other;
-    while first > 0 && last + 1 - first < MAX_SPEAKER_WORDS {
+    // Words, not tokens, are counted: the periods of "U.S." take no room.
+    let words_in = |from: usize, to: usize| (from..to).filter(|&k| words.word(k).is_some()).count();
+    while first > 0 && words_in(first, last + 1) < MAX_SPEAKER_WORDS {
         let k = first - 1;
-        if words.quoted[k] {
+        if words.quoted[k] || !words.same_sentence(k, last) {
             break;
         }
         match words.word(k) {
@@ -573,10 +621,15 @@ fn phrase_ending_at(words: &Words, last: usize) -> Option<((usize, usize), Stop)
                 return Some(((f, l), Stop::Relative));
             }
             // A cue word right before the cue is part of the speaker ("Reports say").
-            Some(w) if STOP_LEFT.contains(&w) || (SPEECH_VERBS.contains(&w) && k != last) => break,
+            Some(w)
+                if STOP_LEFT.contains(&w)
+                    || (SPEECH_VERBS.contains(&w) && k != last && !words.mid_sentence_capital(k)) =>
+            {
+                break
+            }
             Some(_) => first = k,
             // "U.S.", "Dr.": a full stop after an abbreviation stays in the name.
-            None if words.tokens[k].span.text(words.text) == "." && k > 0 && abbreviation(words, k - 1) => first = k,
+            None if words.abbreviation_period(k) => first = k,
             None => {
                 if is_comma(words, k) {
                     stop = Stop::Comma;
@@ -615,11 +668,14 @@ fn phrase_ending_at(words: &Words, last: usize) -> Option<((usize, usize), Stop)
 fn right_speaker(words: &Words, start: usize) -> Option<(usize, usize)> {
     let mut last = None;
     let mut k = start;
-    while k < words.tokens.len() && k - start < MAX_SPEAKER_WORDS && !words.quoted[k] {
+    while k < words.tokens.len()
+        && (start..k).filter(|&j| words.word(j).is_some()).count() < MAX_SPEAKER_WORDS
+        && !words.quoted[k]
+        && words.same_sentence(k, start)
+    {
         let Some(w) = words.word(k) else {
-            let t = words.tokens[k].span.text(words.text);
             // "U.S." stays whole.
-            if t == "." && k > start && abbreviation(words, k - 1) {
+            if k > start && words.abbreviation_period(k) {
                 k += 1;
                 continue;
             }
@@ -628,6 +684,11 @@ fn right_speaker(words: &Words, start: usize) -> Option<(usize, usize)> {
         // "said on Wednesday that…": a time or place, not a speaker.
         if k == start && (PREPOSITIONS.contains(&w) || TIME_WORDS.contains(&w)) {
             break;
+        }
+        // "said it would…": a pronoun after the verb is a speaker only on its own ("…," said he).
+        if k == start && PRONOUNS.contains(&w) {
+            let alone = words.word(k + 1).is_none() || !words.same_sentence(k, k + 1);
+            return alone.then_some((k, k));
         }
         if k > start {
             let prev = words.word(k - 1).unwrap_or("");
@@ -701,7 +762,9 @@ fn classify(words: &Words, first: usize, last: usize) -> Speaker {
         return Speaker::Vague;
     }
     let capitalised = ws.iter().any(|&(k, w)| words.is_capitalised(k) && !DETERMINERS.contains(&w));
-    if capitalised || definite_institution(head_part) {
+    // "police said": English names the force in question without an article.
+    let bare_police = matches!(head_part, [(_, "police")]);
+    if capitalised || definite_institution(head_part) || bare_police {
         Speaker::Named
     } else {
         Speaker::Vague

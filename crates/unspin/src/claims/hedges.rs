@@ -9,7 +9,8 @@
 //!   closing quote or bracket) in the writer's own voice — not inside a direct quote — that match
 //!   one of [`INSINUATIONS`]: "Who really benefits…?", "Is it a coincidence that…?", "Why won't
 //!   X…?", "Isn't it strange that…?", "What are they hiding?". Other questions are not flagged:
-//!   news prose asks genuine questions too.
+//!   news prose asks genuine questions too. A few statements insinuate the same way
+//!   ([`INSINUATING_STATEMENTS`]: "One has to wonder why…", "It is worth asking who…").
 
 use std::ops::Range;
 use std::sync::OnceLock;
@@ -82,6 +83,17 @@ pub const INSINUATIONS: &[&str] = &[
     r"\bwhere (?:is|are) the (?:evidence|proof)\b",
 ];
 
+/// Insinuating statements: the writer asks a question without a question mark ("One has to
+/// wonder why…", "It is worth asking who…"). Matched in any sentence in the writer's voice.
+pub const INSINUATING_STATEMENTS: &[&str] = &[
+    r"\bone (?:has|had|is left) to wonder\b",
+    r"\bone can(?:not|'t) help but (?:wonder|ask)\b",
+    r"\bmakes? (?:you|one|us) wonder\b",
+    r"\bit(?: is|'s) worth asking\b",
+    r"\bbegs the question\b",
+    r"\bone is (?:entitled|forced) to ask\b",
+];
+
 /// One case-insensitive regex of `alternatives` (an apostrophe in one matches ' and ’ alike),
 /// the whole alternation placed in `wrap` where it says `{}`.
 fn alternation(alternatives: &[&str], wrap: &str) -> Regex {
@@ -98,6 +110,11 @@ fn hedge_regex() -> &'static Regex {
 fn insinuation_regex() -> &'static Regex {
     static RE: OnceLock<Regex> = OnceLock::new();
     RE.get_or_init(|| alternation(INSINUATIONS, "(?:{})"))
+}
+
+fn statement_regex() -> &'static Regex {
+    static RE: OnceLock<Regex> = OnceLock::new();
+    RE.get_or_init(|| alternation(INSINUATING_STATEMENTS, "(?:{})"))
 }
 
 /// Hedge cues in `text[range]`, as byte ranges into `text`.
@@ -122,10 +139,7 @@ pub(crate) fn insinuation(text: &str, range: Range<usize>) -> Option<Range<usize
     let part = text.get(range.clone())?;
     let end =
         part.trim_end_matches(|c: char| c.is_whitespace() || matches!(c, '"' | '”' | '’' | '\'' | ')' | ']' | '»'));
-    if !end.ends_with('?') {
-        return None;
-    }
-    let m = insinuation_regex().find(part)?;
+    let m = if end.ends_with('?') { insinuation_regex().find(part) } else { statement_regex().find(part) }?;
     Some(range.start + m.start()..range.start + m.end())
 }
 
@@ -167,5 +181,8 @@ mod tests {
         assert_eq!(flagged("What are they hiding?"), Some("What are they hiding"));
         assert_eq!(flagged("Who really benefits."), None, "not a question");
         assert_eq!(flagged("When will the vote take place?"), None, "a plain question");
+        assert_eq!(flagged("One has to wonder why the report was late."), Some("One has to wonder"));
+        assert_eq!(flagged("It’s worth asking who gained."), Some("It’s worth asking"));
+        assert_eq!(flagged("The report was late, one official said."), None, "a plain statement");
     }
 }

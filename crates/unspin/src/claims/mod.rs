@@ -7,6 +7,7 @@
 //! - `attribution.rs`: speech cues and their speakers ("the embassy stated", "according to
 //!   sources close to the ministry", "it was reported"), each speaker sorted into a **named** or
 //!   a **vague** source;
+//! - `furniture.rs`: bylines, credit lines and lone datelines, which are never claims;
 //! - `hedges.rs`: hedge cues ("it seems", "reportedly", "may have", "raises questions") and
 //!   insinuating questions ("Who really benefits…?");
 //! - [`outlet`]: the publishing outlet's factuality and bias record (MBFC, via Baly et al.), when
@@ -20,7 +21,8 @@
 //!
 //! **What counts as a claim.** With check-worthiness scores, a sentence scoring at least the
 //! scorer's threshold. Without them ([`ClaimBasis::Heuristic`]), every declarative sentence of
-//! at least [`MIN_CLAIM_WORDS`] words: a wide net, to be narrowed by the classifier.
+//! at least [`MIN_CLAIM_WORDS`] words: a wide net, to be narrowed by the classifier. Either way,
+//! never a byline, credit line or dateline on its own line (`furniture.rs`), whatever its score.
 //!
 //! **Carry-over.** A sentence's source is its own cue if it has one; else that of a direct
 //! quote over it. A quote with no cue of its own takes the speaker of the quote before it when
@@ -31,6 +33,7 @@
 //! is worse than none.
 
 mod attribution;
+mod furniture;
 mod hedges;
 pub mod outlet;
 mod quotes;
@@ -38,7 +41,7 @@ mod quotes;
 use serde::Serialize;
 
 pub use attribution::MAX_SPEAKER_WORDS;
-pub use hedges::{HEDGES, INSINUATIONS};
+pub use hedges::{HEDGES, INSINUATING_STATEMENTS, INSINUATIONS};
 
 use crate::error::{Error, Result};
 use crate::offsets::{CharIndex, Span};
@@ -344,7 +347,7 @@ pub fn analyze(doc: &Document, seg: &Segmentation, scoring: Option<&SentenceScor
         };
         let raw_quotes = quotes::find(text, paragraph.span.bytes());
         let outer: Vec<std::ops::Range<usize>> = raw_quotes.iter().map(|q| q.outer.clone()).collect();
-        let words = Words::new(text, tokens, &outer);
+        let words = Words::new(text, tokens, &outer, token_sentences(seg, paragraph, tokens.len()));
         let raw = attribution::find(&words);
 
         // Pass A: cues in order, pronouns resolved against the speakers before them.
@@ -450,16 +453,18 @@ pub fn analyze(doc: &Document, seg: &Segmentation, scoring: Option<&SentenceScor
             .collect();
         sc.insinuation = hedges::insinuation(text, bytes.clone())
             .filter(|_| !question_is_quoted(sentence, &quote_ranges))
-            .and_then(&cue);
+            .and_then(&cue)
+            .filter(|c| !quote_ranges.iter().any(|q| q.start <= c.span.start && c.span.end <= q.end));
         if let Some(scores) = &scores {
             sc.checkworthy = scores[i].checkworthy;
             sc.subjective = scores[i].subjective;
         }
-        sc.claim = match (sc.checkworthy, scoring) {
-            (Some(score), Some(s)) => score >= s.checkworthy_threshold,
-            _ if has_checkworthy => false,
-            _ => is_declarative(text, seg, sentence),
-        };
+        sc.claim = !furniture::is_furniture(text, &seg.tokens, sentence)
+            && match (sc.checkworthy, scoring) {
+                (Some(score), Some(s)) => score >= s.checkworthy_threshold,
+                _ if has_checkworthy => false,
+                _ => is_declarative(text, seg, sentence),
+            };
         sc.unattributed = sc.claim && sc.source.kind == SourceKind::None;
     }
 
@@ -506,6 +511,20 @@ fn paragraph_tokens<'s>(seg: &'s Segmentation, paragraph: &Paragraph) -> Option<
     let first = seg.sentences.get(paragraph.sentences.start)?;
     let last = seg.sentences.get(paragraph.sentences.end.checked_sub(1)?)?;
     seg.tokens.get(first.tokens.start..last.tokens.end)
+}
+
+/// The sentence of each token of a paragraph (as [`paragraph_tokens`] gives them).
+fn token_sentences(seg: &Segmentation, paragraph: &Paragraph, n: usize) -> Vec<usize> {
+    let mut out = vec![usize::MAX; n];
+    let base = seg.sentences.get(paragraph.sentences.start).map_or(0, |s| s.tokens.start);
+    for s in paragraph.sentences.clone() {
+        for t in seg.sentences[s].tokens.clone() {
+            if let Some(slot) = out.get_mut(t - base) {
+                *slot = s;
+            }
+        }
+    }
+    out
 }
 
 fn sentence_of(seg: &Segmentation, index: &CharIndex, byte: usize) -> Option<usize> {
