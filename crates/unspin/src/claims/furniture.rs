@@ -20,9 +20,26 @@ const JOINERS: &[&str] =
     &["and", "by", "of", "the", "for", "in", "at", "from", "with", "de", "van", "von", "der", "al", "la", "le", "&"];
 
 /// Words that open a credit line when "by" follows within two words.
-const CREDITS: &[&str] =
-    &["reporting", "writing", "editing", "additional", "compiled", "written", "edited", "photo", "photos", "photograph",
-      "photographs", "graphics", "illustration", "video", "text", "research", "translation", "translated"];
+const CREDITS: &[&str] = &[
+    "reporting",
+    "writing",
+    "editing",
+    "additional",
+    "compiled",
+    "written",
+    "edited",
+    "photo",
+    "photos",
+    "photograph",
+    "photographs",
+    "graphics",
+    "illustration",
+    "video",
+    "text",
+    "research",
+    "translation",
+    "translated",
+];
 
 /// Whether the sentence is a byline, a credit line or a dateline on its own.
 pub(crate) fn is_furniture(text: &str, tokens: &[crate::segment::Token], sentence: &Sentence) -> bool {
@@ -47,7 +64,8 @@ pub(crate) fn is_furniture(text: &str, tokens: &[crate::segment::Token], sentenc
         && capital(words[0])
         && words[1..words.len().min(3)].iter().any(|w| w.eq_ignore_ascii_case("by"))
     {
-        let rest: Vec<&str> = words[1..].iter().copied().filter(|w| !CREDITS.contains(&w.to_lowercase().as_str())).collect();
+        let rest: Vec<&str> =
+            words[1..].iter().copied().filter(|w| !CREDITS.contains(&w.to_lowercase().as_str())).collect();
         return name_like(&rest);
     }
     // "KYIV, Ukraine, Feb. 24 (AP) —": a place in capitals, capitalised words and numbers, and a
