@@ -118,6 +118,7 @@ pub fn outlet(args: &OutletArgs) -> anyhow::Result<ExitCode> {
     }
     if args.format == EvalFormat::Text {
         writeln!(out, "source: {} ({} outlets)", outlet::SOURCE_NOTE, outlet::outlet_count())?;
+        writeln!(out, "source: {} ({} outlets)", outlet::STATE_MEDIA_NOTE, outlet::state_media_count())?;
     }
     out.flush()?;
     Ok(if invalid { ExitCode::from(2) } else { ExitCode::SUCCESS })

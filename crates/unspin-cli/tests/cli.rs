@@ -50,7 +50,7 @@ fn analyze_json_has_schema_metadata_and_sentences() {
     let r = run(unspin().args(["analyze", "--format", "json"]).arg(example()));
     assert_eq!(r.code, 0, "{}", r.stderr);
     let v: Value = serde_json::from_str(&r.stdout).unwrap();
-    assert_eq!(v["schema_version"], "1.2");
+    assert_eq!(v["schema_version"], "1.3");
     let doc = &v["documents"][0];
     assert_eq!(doc["id"], "9001", "PTC naming: article9001.txt is 9001");
     assert_eq!(doc["meta"]["title"], "Who Really Benefits From the Harbour Deal?");
@@ -384,7 +384,7 @@ fn extract_prints_the_body_and_json_adds_metadata() {
     assert_eq!(r.stdout, "==> https://news.example.com/a [p1] <==\nBody one.\n\n==> ".to_owned() + &page.display().to_string() + " [p2] <==\nBody two.\n");
     let r = run(unspin().args(["extract", "--format", "json"]).arg(example()));
     let v: Value = serde_json::from_str(&r.stdout).unwrap();
-    assert_eq!(v["schema_version"], "1.2");
+    assert_eq!(v["schema_version"], "1.3");
     assert_eq!(v["id"], "9001");
     assert!(v["text"].as_str().unwrap().starts_with("Who Really Benefits From the Harbour Deal?\n\nThe so-called"));
     let r = run(unspin().arg("extract").arg(example()));
@@ -824,6 +824,7 @@ fn outlet_lookup_in_text_and_json() {
         "outlet",
         "https://edition.cnn.com/politics/x.html",
         "example.org",
+        "francais.rt.com",
     ]));
     assert_eq!(r.code, 0, "{}", r.stderr);
     let lines: Vec<&str> = r.stdout.lines().collect();
@@ -835,11 +836,17 @@ fn outlet_lookup_in_text_and_json() {
         lines[1],
         "example.org: not in the outlet ratings unspin ships"
     );
-    assert!(
-        lines[2].starts_with("source: Media Bias/Fact Check ratings as collected by Baly et al."),
-        "{}",
-        lines[2]
+    assert_eq!(
+        lines[2],
+        "rt.com/news: factuality mixed, bias right-center (MBFC, 2018); state media: RT (RU), state-controlled: \
+         ANO TV-Novosti, a non-profit founded by RIA Novosti and financed from the Russian federal budget"
     );
+    assert!(
+        lines[3].starts_with("source: Media Bias/Fact Check ratings as collected by Baly et al."),
+        "{}",
+        lines[3]
+    );
+    assert!(lines[4].starts_with("source: state media: ownership and state affiliation"), "{}", lines[4]);
     let r = run(unspin().args([
         "outlet",
         "--format",
@@ -847,6 +854,8 @@ fn outlet_lookup_in_text_and_json() {
         "www.rt.com",
         "bücher.de",
         "10.0.0.1",
+        "english.news.cn",
+        "presstv.ir",
     ]));
     assert_eq!(r.code, 2, "an IP address is bad input");
     let v: Vec<Value> = r
@@ -854,9 +863,9 @@ fn outlet_lookup_in_text_and_json() {
         .lines()
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
-    assert_eq!(v.len(), 3);
+    assert_eq!(v.len(), 5);
     assert_eq!(v[0]["status"], "known");
-    assert_eq!(v[0]["schema_version"], "1.2");
+    assert_eq!(v[0]["schema_version"], "1.3");
     assert_eq!(v[0]["profile"]["host"], "rt.com");
     assert_eq!(v[0]["profile"]["section"], "news");
     assert_eq!(v[0]["profile"]["factuality"], "mixed");
@@ -868,6 +877,20 @@ fn outlet_lookup_in_text_and_json() {
     assert_eq!(v[1]["domain"], "xn--bcher-kva.de");
     assert_eq!(v[2]["status"], "invalid");
     assert_eq!(v[2]["query"], "10.0.0.1");
+    // Ownership and state affiliation: typed fields, `null` when the outlet is not listed.
+    assert_eq!(v[0]["state_media"]["name"], "RT");
+    assert_eq!(v[0]["state_media"]["host"], "rt.com");
+    assert_eq!(v[0]["state_media"]["country"], "RU");
+    assert_eq!(v[0]["state_media"]["affiliation"], "state-controlled");
+    assert!(v[0]["state_media"]["domains"].as_array().is_some_and(|d| d.iter().any(|x| x == "rt.com")));
+    assert!(v[0]["state_media"]["owner"].is_string() && v[0]["state_media"]["source"].is_string());
+    assert!(v[1]["state_media"].is_null(), "{}", v[1]);
+    assert!(v[2].get("state_media").is_none(), "an invalid query has no record");
+    assert_eq!(v[3]["status"], "known");
+    assert_eq!(v[3]["state_media"]["host"], "news.cn");
+    assert_eq!(v[4]["status"], "unknown", "not in the ratings");
+    assert_eq!(v[4]["state_media"]["name"], "Press TV");
+    assert_eq!(v[4]["state_media"]["affiliation"], "state-controlled");
     let r = run(unspin().args(["outlet"]));
     assert_eq!(r.code, 2, "a domain is required");
 }
@@ -1095,6 +1118,7 @@ fn analyze_attaches_the_outlet_from_a_jsonl_url() {
         .map(|l| serde_json::from_str(l).unwrap())
         .collect();
     assert_eq!(lines[0]["claims"]["outlet"]["profile"]["host"], "rt.com");
+    assert_eq!(lines[0]["claims"]["outlet"]["state_media"]["name"], "RT");
     assert_eq!(lines[1]["claims"]["outlet"]["status"], "invalid");
     assert_eq!(lines[2]["claims"]["outlet"]["status"], "invalid");
     let r = run(unspin()
@@ -1102,7 +1126,7 @@ fn analyze_attaches_the_outlet_from_a_jsonl_url() {
         .arg(&path));
     assert!(
         r.stdout
-            .contains("outlet: rt.com/news: factuality mixed, bias right-center (MBFC, 2018)"),
+            .contains("outlet: rt.com/news: factuality mixed, bias right-center (MBFC, 2018); state media: RT (RU)"),
         "{}",
         r.stdout
     );

@@ -10,6 +10,12 @@
 //! longest section that prefixes the URL's path wins, then the whole-site rating; a site rated
 //! only through a section (`rt.com/news`) answers for the whole site, with the section named.
 //! IP addresses and strings that are not host names are answered as such, never guessed at.
+//!
+//! Beside the ratings, `data/state_media.tsv` says who owns or funds state, party and
+//! public-service outlets (Iranian, Russian, Chinese, Turkish, Qatari, US, UK and others) and how
+//! the state stands to each ([`Affiliation`]), with a source per row. It is looked up the same
+//! way, walking up from the host, so an outlet can have a record there and none in the ratings
+//! (`presstv.ir`), or both (`rt.com`).
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -18,6 +24,70 @@ use serde::Serialize;
 
 /// The data file, with its header comment (source, date, licence).
 const DATA: &str = include_str!("../../data/outlets.tsv");
+
+/// Ownership and state affiliation, written for unspin (header comment: columns and meanings).
+const STATE_DATA: &str = include_str!("../../data/state_media.tsv");
+
+/// How the state stands to an outlet (definitions in `data/state_media.tsv`).
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum Affiliation {
+    /// Owned by the state or a state body, or funded by it under leadership the government
+    /// appoints, with no statutory guarantee of editorial independence.
+    StateControlled,
+    /// Owned by an organ of a ruling party.
+    PartyControlled,
+    /// Funded mainly by a government that calls it independent, with no statute or charter
+    /// guaranteeing it.
+    StateFunded,
+    /// Public money, with editorial independence set in a statute or charter.
+    PublicIndependent,
+}
+
+impl Affiliation {
+    fn parse(s: &str) -> Option<Affiliation> {
+        Some(match s {
+            "state-controlled" => Affiliation::StateControlled,
+            "party-controlled" => Affiliation::PartyControlled,
+            "state-funded" => Affiliation::StateFunded,
+            "public-independent" => Affiliation::PublicIndependent,
+            _ => return None,
+        })
+    }
+
+    /// As in the JSON output and the data file.
+    pub fn as_str(self) -> &'static str {
+        match self {
+            Affiliation::StateControlled => "state-controlled",
+            Affiliation::PartyControlled => "party-controlled",
+            Affiliation::StateFunded => "state-funded",
+            Affiliation::PublicIndependent => "public-independent",
+        }
+    }
+}
+
+/// Who owns or funds an outlet and how the state stands to it.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct StateMedia {
+    /// The listed domain that matched (the host or one it is a subdomain of).
+    pub host: &'static str,
+    /// All the outlet's listed domains, main one first.
+    pub domains: Vec<&'static str>,
+    pub name: &'static str,
+    /// ISO 3166-1 alpha-2 code of the state concerned.
+    pub country: &'static str,
+    pub affiliation: Affiliation,
+    pub owner: &'static str,
+    /// Where the facts can be checked, in words.
+    pub source: &'static str,
+}
+
+impl std::fmt::Display for StateMedia {
+    /// `Press TV (IR), state-controlled: Islamic Republic of Iran Broadcasting (IRIB), …`.
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} ({}), {}: {}", self.name, self.country, self.affiliation.as_str(), self.owner)
+    }
+}
 
 /// One rated outlet.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -43,9 +113,10 @@ pub struct OutletProfile {
 #[serde(tag = "status", rename_all = "lowercase")]
 pub enum OutletLookup {
     /// A rated outlet. `domain` is the normalised host that was looked up.
-    Known { query: String, domain: String, profile: OutletProfile },
-    /// A well-formed host name that is not in the data.
-    Unknown { query: String, domain: String },
+    Known { query: String, domain: String, profile: OutletProfile, state_media: Option<StateMedia> },
+    /// A well-formed host name that is not in the ratings (it may still be in the state-media
+    /// table).
+    Unknown { query: String, domain: String, state_media: Option<StateMedia> },
     /// Not something an outlet can be looked up by (an IP address, an empty string, a URL
     /// without a host, characters no host name has).
     Invalid { query: String, reason: String },
@@ -56,6 +127,14 @@ impl OutletLookup {
         match self {
             OutletLookup::Known { profile, .. } => Some(profile),
             _ => None,
+        }
+    }
+
+    /// The outlet's ownership and state affiliation, when it is listed.
+    pub fn state_media(&self) -> Option<&StateMedia> {
+        match self {
+            OutletLookup::Known { state_media, .. } | OutletLookup::Unknown { state_media, .. } => state_media.as_ref(),
+            OutletLookup::Invalid { .. } => None,
         }
     }
 }
@@ -70,10 +149,12 @@ impl std::fmt::Display for OutletLookup {
                     write!(f, "/{}", p.section)?;
                 }
                 let year = if p.dataset == "acl2020" { "2020" } else { "2018" };
-                write!(f, ": factuality {}, bias {} (MBFC, {year})", p.factuality, p.bias)
+                write!(f, ": factuality {}, bias {} (MBFC, {year})", p.factuality, p.bias)?;
+                self.state_media().map_or(Ok(()), |m| write!(f, "; state media: {m}"))
             }
             OutletLookup::Unknown { domain, .. } => {
-                write!(f, "{domain}: not in the outlet ratings unspin ships")
+                write!(f, "{domain}: not in the outlet ratings unspin ships")?;
+                self.state_media().map_or(Ok(()), |m| write!(f, "; state media: {m}"))
             }
             OutletLookup::Invalid { query, reason } => {
                 write!(f, "{query:?}: cannot look up an outlet: {reason}")
@@ -122,6 +203,41 @@ fn table() -> &'static HashMap<String, Vec<Row>> {
     })
 }
 
+/// Outlets in the state-media table, and their rows by each of their domains, parsed once. The
+/// file is checked by a test; a malformed line is skipped rather than taking the library down.
+fn state_table() -> &'static (usize, HashMap<&'static str, StateMedia>) {
+    static TABLE: OnceLock<(usize, HashMap<&'static str, StateMedia>)> = OnceLock::new();
+    TABLE.get_or_init(|| {
+        let mut by_domain = HashMap::new();
+        let mut outlets = 0;
+        for line in STATE_DATA.lines().filter(|l| !l.starts_with('#')).skip(1) {
+            let cols: Vec<&'static str> = line.split('\t').collect();
+            let [domains, name, country, affiliation, owner, source] = cols[..] else {
+                continue;
+            };
+            let Some(affiliation) = Affiliation::parse(affiliation) else {
+                continue;
+            };
+            outlets += 1;
+            let domains: Vec<&'static str> = domains.split(',').map(str::trim).collect();
+            for &host in &domains {
+                let row = StateMedia { host, domains: domains.clone(), name, country, affiliation, owner, source };
+                by_domain.insert(host, row);
+            }
+        }
+        (outlets, by_domain)
+    })
+}
+
+/// Number of outlets in the state-media table.
+pub fn state_media_count() -> usize {
+    state_table().0
+}
+
+/// Where the state-media table comes from, for people (`unspin outlet` prints it).
+pub const STATE_MEDIA_NOTE: &str =
+    "state media: ownership and state affiliation written for unspin from public facts (as of 2025), a source per row";
+
 /// Number of rated outlets (host and section pairs) shipped.
 pub fn outlet_count() -> usize {
     table().values().map(Vec::len).sum()
@@ -164,6 +280,8 @@ pub fn lookup(query: &str) -> OutletLookup {
         return invalid("not a domain name");
     }
     let path = parsed.path().trim_matches('/').to_ascii_lowercase();
+    let state_media =
+        (0..labels.len() - 1).find_map(|start| state_table().1.get(labels[start..].join(".").as_str())).cloned();
     let table = table();
     // Walk up: news.bbc.co.uk, bbc.co.uk, co.uk. A public suffix is never a rated host, so
     // walking that far only costs a miss.
@@ -194,10 +312,11 @@ pub fn lookup(query: &str) -> OutletLookup {
                     dataset: row.dataset,
                     mbfc_url: format!("https://mediabiasfactcheck.com/{}/", row.mbfc),
                 },
+                state_media,
             };
         }
     }
-    OutletLookup::Unknown { query: query.to_owned(), domain: host.to_owned() }
+    OutletLookup::Unknown { query: query.to_owned(), domain: host.to_owned(), state_media }
 }
 
 #[cfg(test)]
@@ -269,6 +388,74 @@ mod tests {
                 other => panic!("{query:?}: {other:?}"),
             }
         }
+    }
+
+    fn state(query: &str) -> StateMedia {
+        lookup(query).state_media().cloned().unwrap_or_else(|| panic!("{query}: no state-media record"))
+    }
+
+    #[test]
+    fn every_state_media_line_parses() {
+        let lines = STATE_DATA.lines().filter(|l| !l.starts_with('#')).skip(1).count();
+        assert_eq!(state_media_count(), lines);
+        assert!(lines >= 40, "{lines}");
+        let (_, by_domain) = state_table();
+        let listed: usize = STATE_DATA
+            .lines()
+            .filter(|l| !l.starts_with('#'))
+            .skip(1)
+            .map(|l| l.split('\t').next().unwrap_or("").split(',').count())
+            .sum();
+        assert_eq!(by_domain.len(), listed, "a domain is listed twice");
+        for row in by_domain.values() {
+            assert!(row.country.len() == 2 && row.country.bytes().all(|b| b.is_ascii_uppercase()), "{row:?}");
+            assert!(!row.owner.is_empty() && !row.source.is_empty() && !row.name.is_empty(), "{row:?}");
+            // Every listed domain is one a lookup finds.
+            assert_eq!(lookup(row.host).state_media().map(|m| m.name), Some(row.name), "{}", row.host);
+        }
+    }
+
+    #[test]
+    fn state_media_on_subdomains_and_alternative_domains() {
+        for (query, name, host) in [
+            ("presstv.ir", "Press TV", "presstv.ir"),
+            ("https://www.presstv.ir/Detail/2024/01/01/1/x", "Press TV", "presstv.ir"),
+            ("presstv.com", "Press TV", "presstv.com"),
+            ("www.rt.com", "RT", "rt.com"),
+            ("francais.rt.com", "RT", "rt.com"),
+            ("https://arabic.rt.com/world/1/", "RT", "rt.com"),
+            ("english.news.cn", "Xinhua News Agency", "news.cn"),
+            ("xinhuanet.com", "Xinhua News Agency", "xinhuanet.com"),
+            ("sputnikglobe.com", "Sputnik", "sputnikglobe.com"),
+            ("news.cgtn.com", "CGTN", "cgtn.com"),
+            ("www.bbc.co.uk/news/world", "BBC", "bbc.co.uk"),
+            ("bbc.com", "BBC", "bbc.com"),
+            ("www3.nhk.or.jp", "NHK", "nhk.or.jp"),
+            ("svoboda.org", "Radio Free Europe/Radio Liberty", "svoboda.org"),
+        ] {
+            let m = state(query);
+            assert_eq!((m.name, m.host), (name, host), "{query}");
+        }
+        let presstv = state("presstv.ir");
+        assert_eq!((presstv.country, presstv.affiliation), ("IR", Affiliation::StateControlled));
+        assert_eq!(presstv.domains[0], "presstv.ir");
+        assert_eq!(state("globaltimes.cn").affiliation, Affiliation::PartyControlled);
+        assert_eq!(state("aljazeera.com").affiliation, Affiliation::StateFunded);
+        assert_eq!(state("voanews.com").affiliation, Affiliation::PublicIndependent);
+        // Rated and listed: both records; listed only: unknown to the ratings, with the record.
+        let rt = lookup("rt.com");
+        assert!(rt.profile().is_some() && rt.state_media().is_some());
+        assert!(matches!(lookup("presstv.ir"), OutletLookup::Unknown { state_media: Some(_), .. }));
+        assert_eq!(
+            lookup("presstv.ir").to_string(),
+            "presstv.ir: not in the outlet ratings unspin ships; state media: Press TV (IR), state-controlled: \
+             Islamic Republic of Iran Broadcasting (IRIB), whose head the Supreme Leader appoints"
+        );
+        // Neither a look-alike domain nor an unlisted one is state media.
+        for query in ["example.org", "france24-tv.com", "notrt.com", "rt.com.example.org", "cnn.com"] {
+            assert!(lookup(query).state_media().is_none(), "{query}");
+        }
+        assert!(lookup("192.168.1.1").state_media().is_none());
     }
 
     #[test]

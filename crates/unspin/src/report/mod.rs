@@ -32,7 +32,7 @@ use crate::segment::Segmentation;
 use crate::Document;
 
 /// Version of the JSON output schema (`major.minor`).
-pub const SCHEMA_VERSION: &str = "1.2";
+pub const SCHEMA_VERSION: &str = "1.3";
 
 /// Everything unspin found in one document.
 #[derive(Debug, Clone, PartialEq)]
