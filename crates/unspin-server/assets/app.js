@@ -203,6 +203,15 @@
     if (s.subjective_share !== null && s.subjective_share !== undefined) {
       rows.push(['Subjective', percent(s.subjective_share), 'Share of sentences scored subjective.']);
     }
+    // The outlet's record: its rating and, for state and public media, who owns or funds it.
+    const outlet = claims.outlet;
+    const media = outlet && outlet.state_media;
+    if (outlet && (outlet.profile || media)) {
+      const parts = [];
+      if (outlet.profile) parts.push(`factuality ${outlet.profile.factuality}, bias ${outlet.profile.bias} (MBFC)`);
+      if (media) parts.push(`${media.name} (${media.country}), ${media.affiliation}: ${media.owner}`);
+      rows.push(['Outlet', parts.join('; '), media ? `Ownership and state affiliation. Source: ${media.source}` : 'The outlet\'s MBFC rating.']);
+    }
     for (const [term, value, help] of rows) {
       summaryBox.append(el('dt', { title: help }, term), el('dd', {}, value));
     }
