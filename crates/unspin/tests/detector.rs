@@ -45,8 +45,17 @@ fn spans(text: &str) -> Vec<TechniqueSpan> {
         assert!(!s.text.is_empty() && s.text.trim() == s.text, "trimmed: {:?}", s.text);
         assert!((0.0..=1.0).contains(&s.confidence), "confidence {}", s.confidence);
         assert_eq!(s.detector, "neural");
+        assert!(!only_function_words(&s.text), "a span of stop words or punctuation only: {:?}", s.text);
     }
     analysis.spans
+}
+
+/// The text has no word outside the detector's stop-word list (punctuation alone counts too).
+fn only_function_words(text: &str) -> bool {
+    let list = include_str!("../src/detect/neural/stopwords.txt");
+    let stop: std::collections::HashSet<&str> =
+        list.lines().map(str::trim).filter(|l| !l.is_empty() && !l.starts_with('#')).collect();
+    text.split(|c: char| !c.is_alphanumeric()).filter(|w| !w.is_empty()).all(|w| stop.contains(w.to_lowercase().as_str()))
 }
 
 fn example() -> String {
