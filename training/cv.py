@@ -25,7 +25,7 @@ import numpy as np
 import torch
 
 import ptc
-from ptc import N_TECH, TECHNIQUES
+from ptc import TECHNIQUES
 from train import Reader, SpanHead, gold_of, per_technique, tc_score, tune
 
 

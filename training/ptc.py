@@ -138,6 +138,27 @@ def token_targets(a: Article) -> np.ndarray:
     return y
 
 
+def window_spans(a: Article, ws: int, we: int) -> list:
+    """The span head's training targets in window tokens [ws, we): for each token range holding
+    gold spans, (i, j) relative to ws, the techniques' distribution over those spans, and the span
+    features."""
+    groups = {}
+    for s, e, t in a.spans:
+        r = token_range(a, s, e)
+        if r is None or r[0] < ws or r[1] > we:
+            continue
+        groups.setdefault(r, []).append((t, s, e))
+    lower = a.text.lower()
+    out = []
+    for (i, j), labs in groups.items():
+        dist = np.zeros(N_TECH, dtype=np.float32)
+        for t, _, _ in labs:
+            dist[t] += 1.0 / len(labs)
+        s, e = labs[0][1], labs[0][2]
+        out.append((i - ws, j - ws, dist, span_features(j - i, repeats(lower, a.text[s:e]))))
+    return out
+
+
 def token_range(a: Article, s: int, e: int) -> tuple[int, int] | None:
     """Token indices [i, j) that overlap chars [s, e)."""
     inside = np.nonzero((a.offsets[:, 0] < e) & (a.offsets[:, 1] > s))[0]

@@ -99,21 +99,7 @@ def make_batch(items, y_all, dev):
         mask[b, :L + 2] = 1
         y[b, 1:L + 1] = torch.from_numpy(y_all[a.id][ws:we])
         ymask[b, 1:L + 1] = 1
-        groups = {}
-        for s, e, t in a.spans:
-            r = ptc.token_range(a, s, e)
-            if r is None or r[0] < ws or r[1] > we:
-                continue
-            groups.setdefault(r, []).append((t, s, e))
-        row = []
-        lower = a.text.lower()
-        for (i, j), labs in groups.items():
-            dist = torch.zeros(N_TECH)
-            for t, _, _ in labs:
-                dist[t] += 1.0 / len(labs)
-            s, e = labs[0][1], labs[0][2]
-            f = ptc.span_features(j - i, ptc.repeats(lower, a.text[s:e]))
-            row.append(((i - ws + 1, j - ws + 1), dist, f))
+        row = [((i + 1, j + 1), torch.from_numpy(dist), f) for i, j, dist, f in ptc.window_spans(a, ws, we)]
         spans.append(row)
     return ids.to(dev), mask.to(dev), y.to(dev), ymask.to(dev), spans
 

@@ -7,6 +7,9 @@ use std::process::{Command, Stdio};
 use assert_cmd::prelude::*;
 use serde_json::Value;
 
+mod common;
+use common::run;
+
 fn unspin() -> Command {
     let mut cmd = Command::cargo_bin("unspin").unwrap();
     cmd.env_remove("NO_COLOR");
@@ -25,20 +28,6 @@ fn example_labels() -> PathBuf {
     repo().join("examples/article9001.labels")
 }
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(cmd: &mut Command) -> Run {
-    let out = cmd.output().unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-    }
-}
 
 fn chars(text: &str, start: &Value, end: &Value) -> String {
     let (s, e) = (start.as_u64().unwrap() as usize, end.as_u64().unwrap() as usize);

@@ -11,6 +11,9 @@ use assert_cmd::prelude::*;
 use rusqlite::{Connection, OpenFlags};
 use serde_json::Value;
 
+mod common;
+use common::{run, Run};
+
 fn unspin() -> Command {
     Command::cargo_bin("unspin").unwrap()
 }
@@ -19,20 +22,6 @@ fn examples() -> PathBuf {
     Path::new(env!("CARGO_MANIFEST_DIR")).join("../../examples")
 }
 
-struct Run {
-    code: i32,
-    stdout: String,
-    stderr: String,
-}
-
-fn run(cmd: &mut Command) -> Run {
-    let out = cmd.output().unwrap();
-    Run {
-        code: out.status.code().unwrap_or(-1),
-        stdout: String::from_utf8(out.stdout).unwrap(),
-        stderr: String::from_utf8(out.stderr).unwrap(),
-    }
-}
 
 fn index(db: &Path, inputs: &[&Path], extra: &[&str]) -> Run {
     run(unspin().args(["index", "--no-model", "--progress", "never", "--db"]).arg(db).args(extra).args(inputs))
