@@ -62,16 +62,8 @@ pub struct IndexArgs {
     #[arg(long)]
     pub reanalyze: bool,
 
-    /// Do not run the technique model: store segmentation and claims only.
-    #[arg(long)]
-    pub no_model: bool,
-
     #[command(flatten)]
-    pub model: ModelArgs,
-
-    /// Drop spans whose confidence is below X (0 to 1) before storing them.
-    #[arg(long, value_name = "X", default_value_t = 0.0)]
-    pub min_confidence: f32,
+    pub detector: DetectorArgs,
 }
 
 #[derive(Debug, Args)]
@@ -179,6 +171,22 @@ pub struct OutletArgs {
     pub format: EvalFormat,
 }
 
+/// The technique model of `analyze` and `index`, and which of its spans are kept.
+#[derive(Debug, Args)]
+pub struct DetectorArgs {
+    /// Do not run the technique model (`analyze` then shows only --import-spans, if any; `index`
+    /// stores segmentation and claims).
+    #[arg(long)]
+    pub no_model: bool,
+
+    #[command(flatten)]
+    pub model: ModelArgs,
+
+    /// Drop spans whose confidence is below X (0 to 1) before they are counted, written or stored.
+    #[arg(long, value_name = "X", default_value_t = 0.0)]
+    pub min_confidence: f32,
+}
+
 /// Which model runs and how.
 #[derive(Debug, Args)]
 pub struct ModelArgs {
@@ -279,16 +287,8 @@ pub struct AnalyzeArgs {
     #[arg(long, value_name = "FILE")]
     pub import_spans: Vec<PathBuf>,
 
-    /// Do not run the technique model (show only --import-spans, if any).
-    #[arg(long)]
-    pub no_model: bool,
-
     #[command(flatten)]
-    pub model: ModelArgs,
-
-    /// Drop spans whose confidence is below X (0 to 1) before counting and writing them.
-    #[arg(long, value_name = "X", default_value_t = 0.0)]
-    pub min_confidence: f32,
+    pub detector: DetectorArgs,
 
     /// For `--format brat`: write `<id>.txt` and `<id>.ann` per document into this directory.
     #[arg(long, value_name = "DIR")]

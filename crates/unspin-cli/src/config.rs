@@ -11,7 +11,7 @@ use unspin::Pipeline;
 
 use unspin::detect::neural::{model_dir, EngineOptions, ModelOptions, NeuralDetector};
 
-use crate::args::{AnalyzeArgs, InputArgs, InputFormat, ModelArgs, OutputFormat, When};
+use crate::args::{AnalyzeArgs, DetectorArgs, InputArgs, InputFormat, ModelArgs, OutputFormat, When};
 
 /// What both subcommands read and how.
 pub struct Sources {
@@ -102,10 +102,10 @@ impl Analyze {
             bail!("--out-dir is for --format brat");
         }
         let pipeline = if args.import_spans.is_empty() {
-            pipeline(args.no_model, &args.model, args.min_confidence, sources)?
+            pipeline(&args.detector, sources)?
         } else {
             let imported = ImportedSpans::from_files(&args.import_spans).context("reading --import-spans")?;
-            checked_pipeline(args.min_confidence)?.with_detector(imported)
+            checked_pipeline(args.detector.min_confidence)?.with_detector(imported)
         };
         let color = match args.color {
             When::Always => true,
@@ -122,16 +122,16 @@ impl Analyze {
     }
 }
 
-/// The pipeline of `analyze` and `index`: the technique model unless `no_model`, spans below
-/// `min_confidence` dropped.
-pub fn pipeline(no_model: bool, model: &ModelArgs, min_confidence: f32, sources: &Sources) -> anyhow::Result<Pipeline> {
-    let pipeline = checked_pipeline(min_confidence)?;
-    if no_model {
+/// The pipeline of `analyze` and `index`: the technique model unless `--no-model`, spans below
+/// `--min-confidence` dropped.
+pub fn pipeline(detector: &DetectorArgs, sources: &Sources) -> anyhow::Result<Pipeline> {
+    let pipeline = checked_pipeline(detector.min_confidence)?;
+    if detector.no_model {
         return Ok(pipeline);
     }
     // One inference session per worker; the cores are shared among them.
     let jobs = if sources.may_hold_many() { sources.jobs } else { 1 };
-    Ok(pipeline.with_detector(load_model(model, jobs)?))
+    Ok(pipeline.with_detector(load_model(&detector.model, jobs)?))
 }
 
 fn checked_pipeline(min_confidence: f32) -> anyhow::Result<Pipeline> {

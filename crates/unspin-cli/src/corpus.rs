@@ -28,13 +28,13 @@ pub fn index(args: &IndexArgs) -> anyhow::Result<ExitCode> {
     let sources = Sources::new(&args.input)?;
     // The database first: a bad path or a second writer fails before the model loads.
     let mut store = Store::open(&args.db)?;
-    let settings = format!("min_confidence={}", args.min_confidence);
-    let model = if args.no_model {
+    let settings = format!("min_confidence={}", args.detector.min_confidence);
+    let model = if args.detector.no_model {
         ModelId::none(&settings)
     } else {
-        ModelId::of_model_dir(&model_dir(args.model.model.as_deref())?, &settings)?
+        ModelId::of_model_dir(&model_dir(args.detector.model.model.as_deref())?, &settings)?
     };
-    let pipeline = config::pipeline(args.no_model, &args.model, args.min_confidence, &sources)?;
+    let pipeline = config::pipeline(&args.detector, &sources)?;
     let lookup = store.lookup()?;
     let (mut stored, mut current, mut failed) = (0usize, 0usize, 0usize);
     let outcome: Outcome = run::drive_keyed(
