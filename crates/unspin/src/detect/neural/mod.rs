@@ -330,7 +330,8 @@ impl NeuralDetector {
                 })
                 .collect::<Vec<_>>()
         };
-        let widens = |label: usize| thr.widen.iter().any(|w| *w == self.config.labels[label]);
+        // Per label: are its spans widened to their sentence.
+        let widens: Vec<bool> = self.config.labels.iter().map(|l| thr.widen.contains(l)).collect();
         for (i, j, bytes) in spans(0, thr.any, thr.low(), thr.gap) {
             let dist = self.classify_run(r, text, lower, tokens, i, j);
             let mut order: Vec<usize> = (0..dist.len()).collect();
@@ -340,7 +341,7 @@ impl NeuralDetector {
                 if rank == 1 && dist[label] < thr.second {
                     break;
                 }
-                let bytes = if widens(label) { decode::widen_to_sentence(text, ends, bytes, trim) } else { bytes };
+                let bytes = if widens[label] { decode::widen_to_sentence(text, ends, bytes, trim) } else { bytes };
                 out.push(Found { bytes, label, confidence: any * dist[label] });
             }
         }
