@@ -25,7 +25,8 @@ import torch.nn as nn
 import torch.nn.functional as F
 
 import ptc
-from ptc import CONTENT, N_CHANNELS, N_TECH
+from ptc import CONTENT, N_CHANNELS
+from train import pos_weights, span_head
 
 
 def read_all(base: Path, arts, threads: int, log):
@@ -69,7 +70,7 @@ class Heads(nn.Module):
     def __init__(self, hidden: int):
         super().__init__()
         self.token_head = nn.Linear(hidden, N_CHANNELS)
-        self.span_head = nn.Sequential(nn.Linear(3 * hidden + 2, 256), nn.GELU(), nn.Dropout(0.1), nn.Linear(256, N_TECH))
+        self.span_head = span_head(hidden)
         self.drop = nn.Dropout(0.1)
 
 
@@ -148,9 +149,7 @@ def main():
     for k in range(5):
         train = [a for a in arts if ptc.fold_of(a.id) != k]
         held = [a for a in arts if ptc.fold_of(a.id) == k]
-        ytr = np.concatenate([y_all[a.id] for a in train])
-        pos = ytr.sum(0)
-        pos_weight = torch.tensor(np.clip(np.sqrt((len(ytr) - pos) / np.maximum(pos, 1)), 1, 8), dtype=torch.float32)
+        pos_weight = pos_weights(np.concatenate([y_all[a.id] for a in train]))
         log(f"fold {k}: {len(train)} training articles, {len(held)} held out")
         heads = train_fold(window_items(train, cache, y_all), hidden, args.epochs, pos_weight, args.seed, log)
         (args.out / f"fold{k}").mkdir(parents=True, exist_ok=True)

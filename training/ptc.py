@@ -7,6 +7,7 @@ here so that `train.py` (tuning) and `export.py` (checks) use one definition. Th
 
 from __future__ import annotations
 
+import functools
 import math
 import zlib
 from dataclasses import dataclass, field
@@ -268,15 +269,10 @@ def runs(mask: np.ndarray, cont: np.ndarray) -> list[tuple[int, int]]:
     return out
 
 
+@functools.cache
 def stopwords() -> frozenset:
-    global _STOPWORDS
-    if _STOPWORDS is None:
-        lines = STOPWORDS_FILE.read_text(encoding="utf-8").splitlines()
-        _STOPWORDS = frozenset(l.strip() for l in lines if l.strip() and not l.startswith("#"))
-    return _STOPWORDS
-
-
-_STOPWORDS = None
+    lines = STOPWORDS_FILE.read_text(encoding="utf-8").splitlines()
+    return frozenset(l.strip() for l in lines if l.strip() and not l.startswith("#"))
 
 
 def stop_tokens(a: Article) -> np.ndarray:

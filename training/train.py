@@ -38,6 +38,17 @@ from ptc import CONTENT, N_CHANNELS, N_TECH, TECHNIQUES
 N_FEATS = 2
 
 
+def span_head(hidden: int) -> nn.Module:
+    """Mean, first and last token state of a span plus N_FEATS features -> 256 -> GELU -> techniques."""
+    return nn.Sequential(nn.Linear(3 * hidden + N_FEATS, 256), nn.GELU(), nn.Dropout(0.1), nn.Linear(256, N_TECH))
+
+
+def pos_weights(y: np.ndarray) -> torch.Tensor:
+    """Per channel: sqrt(negatives / positives) of the token targets y [n, channels], within 1..8."""
+    pos = y.sum(0)
+    return torch.tensor(np.clip(np.sqrt((len(y) - pos) / np.maximum(pos, 1)), 1, 8), dtype=torch.float32)
+
+
 class Detector(nn.Module):
     def __init__(self, base: Path, sentence_heads: bool):
         super().__init__()
@@ -48,9 +59,7 @@ class Detector(nn.Module):
         self.bert = AutoModel.from_pretrained(str(base), add_pooling_layer=False, dtype=torch.float32)
         hidden = self.bert.config.hidden_size
         self.token_head = nn.Linear(hidden, N_CHANNELS)
-        self.span_head = nn.Sequential(
-            nn.Linear(3 * hidden + N_FEATS, 256), nn.GELU(), nn.Dropout(0.1), nn.Linear(256, N_TECH)
-        )
+        self.span_head = span_head(hidden)
         self.sentence_head = nn.Linear(hidden, 2) if sentence_heads else None  # checkworthy, subjective
         self.drop = nn.Dropout(0.1)
 
@@ -506,10 +515,7 @@ def main():
     log(f"{len(train)} train articles ({sum(len(a.ids) for a in train)} tokens), {len(val)} held out "
         f"(fold {args.fold} of {args.folds})")
     y_all = {a.id: ptc.token_targets(a) for a in arts}
-    ytr = np.concatenate([y_all[a.id] for a in train])
-    pos = ytr.sum(0)
-    neg = len(ytr) - pos
-    pos_weight = torch.tensor(np.clip(np.sqrt(neg / np.maximum(pos, 1)), 1, 8), dtype=torch.float32, device=dev)
+    pos_weight = pos_weights(np.concatenate([y_all[a.id] for a in train])).to(dev)
 
     multitask = bool(args.checkworthy and args.subjectivity)
     model = Detector(args.base, multitask).to(dev)
