@@ -1,14 +1,17 @@
 #!/usr/bin/env bash
-# Load benchmark (not run in CI): starts `unspin serve` on a free loopback port, runs N clients
-# posting examples/article9001.txt to /v1/analyze for a bounded time, prints requests/s, p50/p99
-# latency and errors (crates/unspin-server/examples/load.rs), then stops the server.
+# Load and soak benchmark (not run in CI): starts `unspin serve` on a free loopback port, runs N
+# clients posting examples/article9001.txt to /v1/analyze for a bounded time, prints requests/s,
+# p50/p99 latency, the answers and the server's memory (crates/unspin-server/examples/load.rs),
+# then stops the server.
 #
 #   bench/server/load.sh [CLIENTS [SECONDS [ARTICLE]]]      (defaults: 8 clients, 20 s)
+#   LOAD_ARGS="--requests 6 --mix --slow 4" bench/server/load.sh 32     # a burst, mixed requests
+#   LOAD_ARGS="--mix" bench/server/load.sh 8 600                          # a 10-minute soak
 #
 # PROFILE=release builds optimised binaries (slower to build, the numbers to quote); the default
-# is the debug build the tests use. Server flags go in SERVE_ARGS; the default gives the server one
-# analysis slot per client, so that no client is refused: with fewer slots than clients the extra
-# requests get 503 and count as errors, which is the server doing its job, not a failure.
+# is the debug build the tests use. Server flags go in SERVE_ARGS (default: none, so the server's
+# own defaults: one analysis slot per core and a queue of 64); flags for the load client in
+# LOAD_ARGS (see load.rs: --requests, --mix, --slow, --retry).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 clients=${1:-8}
@@ -21,7 +24,7 @@ target=${CARGO_TARGET_DIR:-target}
 
 cargo build -j1 "${flag[@]}" -p unspin-cli -p unspin-server --example load
 log=$(mktemp)
-serve_args=${SERVE_ARGS:---concurrency $clients}
+serve_args=${SERVE_ARGS:-}
 # shellcheck disable=SC2086 # SERVE_ARGS is a list of flags
 "$target/$profile/unspin" serve --bind 127.0.0.1:0 $serve_args 2>"$log" &
 server=$!
@@ -32,5 +35,7 @@ for _ in $(seq 300); do
     sleep 0.2
 done
 base=$(grep -o 'http://[^/ ]*' "$log" | head -1)
-echo "server: $base ($profile build, $(nproc) cores, $serve_args)"
-"$target/$profile/examples/load" "$base" --clients "$clients" --seconds "$seconds" --file "$article"
+echo "server: $base ($profile build, $(nproc) cores, flags: ${serve_args:-none})"
+# shellcheck disable=SC2086 # LOAD_ARGS is a list of flags
+"$target/$profile/examples/load" "$base" --clients "$clients" --seconds "$seconds" --file "$article" \
+    --pid "$server" ${LOAD_ARGS:-}

@@ -314,9 +314,21 @@ pub struct ServeArgs {
     #[arg(long)]
     pub allow_private_urls: bool,
 
-    /// Analyses that run at once; requests beyond them get 503 [default: number of CPUs].
+    /// Analyses that run at once; requests beyond them wait in the queue [default: number of CPUs].
     #[arg(long, value_name = "N")]
     pub concurrency: Option<usize>,
+
+    /// Requests that may wait for an analysis slot; one more gets 503 with Retry-After.
+    #[arg(long, value_name = "N", default_value_t = 64)]
+    pub queue: usize,
+
+    /// Longest a request waits for a slot, in seconds; one expected to wait longer gets 503.
+    #[arg(long, value_name = "SECS", default_value_t = 30)]
+    pub max_wait: u64,
+
+    /// Longest a client may take to send its request body, in seconds (else 408).
+    #[arg(long, value_name = "SECS", default_value_t = 30)]
+    pub body_timeout: u64,
 
     /// Longest a request may take, in seconds.
     #[arg(long, value_name = "SECS", default_value_t = 60)]

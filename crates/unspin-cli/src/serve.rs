@@ -19,6 +19,9 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
     if args.timeout == 0 {
         bail!("--timeout must be at least 1 second");
     }
+    if args.body_timeout == 0 {
+        bail!("--body-timeout must be at least 1 second");
+    }
     let max_body_bytes =
         usize::try_from(args.max_body).context("--max-body is too large for this machine")?;
     // One inference session per analysis slot; the cores are shared among them.
@@ -31,6 +34,9 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
             max_body_bytes,
             timeout: Duration::from_secs(args.timeout),
             concurrency,
+            queue: args.queue,
+            max_wait: Duration::from_secs(args.max_wait),
+            body_timeout: Duration::from_secs(args.body_timeout),
             ..defaults
         },
         fetch: FetchLimits {

@@ -1,14 +1,14 @@
 //! The API routes: `POST /v1/analyze` (one request: JSON, an upload or a raw body),
 //! `POST /v1/analyze/batch`, `GET /healthz`, `GET /openapi.json`.
 //!
-//! A request goes: parameters checked → body read within the size limit → an analysis slot
-//! taken (or 503 at once) → URLs fetched → documents read, analysed and written by the library's
+//! A request goes: parameters checked → body read within the size and time limits → an analysis
+//! slot taken, after a wait in the bounded queue if need be (see [`crate::admission`]) → URLs fetched → documents read, analysed and written by the library's
 //! report writer on a blocking thread → the bytes returned. The output is what `unspin analyze
 //! --format F` writes for the same input, because it is the same writer.
 
 use std::io::Cursor;
 use std::path::PathBuf;
-use std::time::Instant;
+use std::time::{Duration, Instant};
 
 use axum::body::{Body, Bytes};
 use axum::extract::{FromRequest, Multipart, Query, Request, State};
@@ -22,7 +22,7 @@ use unspin::ingest::{self, IngestOptions, InputKind, Pending};
 use unspin::report::{self, json::GENERATOR, Format, Summary, WriterOptions, SCHEMA_VERSION};
 
 use crate::error::{Error, Result};
-use crate::AppState;
+use crate::{AppState, Limits};
 
 /// The OpenAPI document, written by hand beside the routes; `tests/api.rs` checks that it lists
 /// exactly the routes the router serves.
@@ -146,7 +146,7 @@ pub async fn analyze(
     request: Request,
 ) -> Result<Response> {
     let output = params(query)?;
-    let source = read_source(request, app.limits.max_body_bytes).await?;
+    let source = read_source(request, &app.limits).await?;
     run(&app, vec![source], output, true).await
 }
 
@@ -157,7 +157,7 @@ pub async fn analyze_batch(
     request: Request,
 ) -> Result<Response> {
     let output = params(query)?;
-    let (_, _, body) = read_body(request, app.limits.max_body_bytes, &BATCH_TYPES).await?;
+    let (_, _, body) = read_body(request, &app.limits, &BATCH_TYPES).await?;
     let batch: Batch = parse_json(&body)?;
     if batch.documents.is_empty() {
         return Err(Error::BadRequest("\"documents\" is empty".into()));
@@ -199,9 +199,10 @@ const SOURCE_TYPES: Accepts = Accepts {
 const BATCH_TYPES: Accepts = Accepts { types: &["application/json"], described: "application/json" };
 
 /// The media type (lower case, without parameters), the request head and the whole body, within
-/// `limit`. A type the route does not take, or a `Content-Length` over the limit, is refused
-/// before a byte of the body is read.
-async fn read_body(request: Request, limit: usize, accepts: &Accepts) -> Result<(String, Parts, Bytes)> {
+/// the size and time limits. A type the route does not take, or a `Content-Length` over the
+/// limit, is refused before a byte of the body is read.
+async fn read_body(request: Request, limits: &Limits, accepts: &Accepts) -> Result<(String, Parts, Bytes)> {
+    let limit = limits.max_body_bytes;
     let kind = media_type(&request);
     if !accepts.types.contains(&kind.as_str()) {
         let got = if kind.is_empty() { "(none)".into() } else { kind };
@@ -212,7 +213,7 @@ async fn read_body(request: Request, limit: usize, accepts: &Accepts) -> Result<
         return Err(Error::TooLarge { limit });
     }
     let (parts, body) = request.into_parts();
-    let bytes = limited_bytes(body, limit).await?;
+    let bytes = limited_bytes(body, limit, limits.body_timeout).await?;
     Ok((kind, parts, bytes))
 }
 
@@ -229,8 +230,12 @@ fn media_type(request: &Request) -> String {
         .to_ascii_lowercase()
 }
 
-async fn limited_bytes(body: Body, limit: usize) -> Result<Bytes> {
-    axum::body::to_bytes(body, limit).await.map_err(|e| {
+async fn limited_bytes(body: Body, limit: usize, time: Duration) -> Result<Bytes> {
+    let read = tokio::time::timeout(time, axum::body::to_bytes(body, limit));
+    let Ok(read) = read.await else {
+        return Err(Error::SlowBody { seconds: time.as_secs() });
+    };
+    read.map_err(|e| {
         let too_large = std::iter::successors(Some(&e as &dyn std::error::Error), |e| e.source())
             .any(|e| e.is::<http_body_util::LengthLimitError>());
         if too_large {
@@ -242,8 +247,8 @@ async fn limited_bytes(body: Body, limit: usize) -> Result<Bytes> {
 }
 
 /// The one source of a `POST /v1/analyze` request, by content type.
-async fn read_source(request: Request, limit: usize) -> Result<Source> {
-    let (kind, parts, bytes) = read_body(request, limit, &SOURCE_TYPES).await?;
+async fn read_source(request: Request, limits: &Limits) -> Result<Source> {
+    let (kind, parts, bytes) = read_body(request, limits, &SOURCE_TYPES).await?;
     let raw = |name: &str, kind| Source::Bytes {
         name: name.into(),
         id: "document".into(),
@@ -314,14 +319,12 @@ async fn run(
     output: Output,
     single: bool,
 ) -> Result<Response> {
-    let slots = app.limits.concurrency;
-    let permit = app
-        .slots
-        .clone()
-        .try_acquire_owned()
-        .map_err(|_| Error::Busy { slots })?;
+    // The time limit covers the wait for a slot as well as the work.
+    let asked = Instant::now();
+    let deadline = asked + app.limits.timeout;
+    let permit = app.admission.admit(app.limits.timeout).await?;
     let seconds = app.limits.timeout.as_secs();
-    let deadline = Instant::now() + app.limits.timeout;
+    let left = deadline.saturating_duration_since(Instant::now());
     let work = async {
         let mut loaded = Vec::with_capacity(sources.len());
         for (i, source) in sources.into_iter().enumerate() {
@@ -366,7 +369,7 @@ async fn run(
         .await
         .map_err(|e| Error::Internal(format!("the analysis task failed: {e}")))?
     };
-    let (bytes, format) = match tokio::time::timeout(app.limits.timeout, work).await {
+    let (bytes, format) = match tokio::time::timeout(left, work).await {
         Ok(result) => result?,
         Err(_) => return Err(Error::Timeout { seconds }),
     };
@@ -491,13 +494,18 @@ fn render(
 /// `GET /healthz`.
 pub async fn healthz(State(app): State<AppState>) -> Json<serde_json::Value> {
     let detectors: Vec<&str> = app.pipeline.detectors().map(|d| d.name()).collect();
+    let load = app.admission.load();
     Json(serde_json::json!({
         "status": "ok",
         "generator": GENERATOR,
         "schema_version": SCHEMA_VERSION,
         "detectors": detectors,
-        "analysis_slots": app.limits.concurrency,
-        "analysis_slots_free": app.slots.available_permits(),
+        "analysis_slots": load.slots,
+        "analysis_slots_free": load.slots_free,
+        "queue": load.queue,
+        "queued": load.queued,
+        "longest_wait_ms": load.longest_wait.as_millis() as u64,
+        "refused_busy": load.refused,
     }))
 }
 

@@ -21,9 +21,17 @@ pub enum Error {
     #[error("request body is larger than the limit of {limit} bytes")]
     TooLarge { limit: usize },
 
-    /// Every analysis slot is taken.
-    #[error("the server is busy ({slots} analyses running); retry in a moment")]
-    Busy { slots: usize },
+    /// Every analysis slot is taken and the queue is full, or the wait for one would be too long.
+    #[error("the server is busy ({slots} analyses running, {queued} waiting); retry in {retry_after} s")]
+    Busy {
+        slots: usize,
+        queued: usize,
+        retry_after: u64,
+    },
+
+    /// The client sent its body too slowly.
+    #[error("the request body did not arrive within {seconds} s")]
+    SlowBody { seconds: u64 },
 
     #[error("the analysis took longer than the limit of {seconds} s")]
     Timeout { seconds: u64 },
@@ -74,6 +82,7 @@ impl Error {
             Error::TooLarge { .. } => StatusCode::PAYLOAD_TOO_LARGE,
             Error::Busy { .. } => StatusCode::SERVICE_UNAVAILABLE,
             Error::Timeout { .. } => StatusCode::GATEWAY_TIMEOUT,
+            Error::SlowBody { .. } => StatusCode::REQUEST_TIMEOUT,
             Error::UrlRefused { .. } | Error::Unprocessable(_) => StatusCode::UNPROCESSABLE_ENTITY,
             Error::Fetch { .. } => StatusCode::BAD_GATEWAY,
             Error::NotFound(_) => StatusCode::NOT_FOUND,
@@ -107,10 +116,10 @@ impl IntoResponse for Error {
             },
         };
         let mut response = (status, axum::Json(body)).into_response();
-        if matches!(self, Error::Busy { .. }) {
+        if let Error::Busy { retry_after, .. } = self {
             response
                 .headers_mut()
-                .insert(header::RETRY_AFTER, HeaderValue::from_static("1"));
+                .insert(header::RETRY_AFTER, HeaderValue::from(retry_after));
         }
         response
     }

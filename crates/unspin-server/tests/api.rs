@@ -592,6 +592,7 @@ fn limits_no_request_could_meet_are_refused_at_start() {
         (Limits { concurrency: 0, ..base.clone() }, "concurrency"),
         (Limits { max_body_bytes: 0, ..base.clone() }, "body limit"),
         (Limits { max_documents: 0, ..base.clone() }, "documents"),
+        (Limits { body_timeout: Duration::ZERO, ..base.clone() }, "body timeout"),
     ] {
         let err = limits.validate().unwrap_err().to_string();
         assert!(err.contains(what) && err.contains("at least 1"), "{err}");
@@ -628,9 +629,10 @@ async fn an_oversized_body_is_refused_with_413() {
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
-async fn when_every_slot_is_busy_the_next_request_gets_503_at_once() {
+async fn without_a_queue_a_request_finding_every_slot_busy_gets_503_at_once() {
     let limits = Limits {
         concurrency: 1,
+        queue: 0,
         ..Limits::default()
     };
     let s = Arc::new(start_with(limits, FetchLimits::default(), Duration::from_millis(2500)).await);
@@ -647,10 +649,20 @@ async fn when_every_slot_is_busy_the_next_request_gets_503_at_once() {
         asked.elapsed() < Duration::from_millis(1500),
         "refused without waiting"
     );
+    // No analysis has ended yet, so no estimate: the shortest retry.
     assert_eq!(headers[header::RETRY_AFTER], "1");
     assert!(error_message(status, &body).contains("busy"));
-    // Health checks are not analyses: they still answer.
-    assert_eq!(s.get("/healthz").await.0, StatusCode::OK);
+    // The batch route is admitted the same way.
+    let (status, _, _) = s
+        .post_json("/v1/analyze/batch", json!({ "documents": [{ "text": ARTICLE }] }))
+        .await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
+    // Health checks are not analyses: they still answer, and count the refusals.
+    let (status, _, health) = s.get("/healthz").await;
+    assert_eq!(status, StatusCode::OK);
+    let health: Value = serde_json::from_str(&health).unwrap();
+    assert_eq!(health["analysis_slots_free"], 0);
+    assert_eq!(health["refused_busy"], 2);
     let (status, _, _) = first.await.unwrap();
     assert_eq!(status, StatusCode::OK);
     // The slot is free again.
@@ -658,6 +670,90 @@ async fn when_every_slot_is_busy_the_next_request_gets_503_at_once() {
         s.post_json("/v1/analyze", json!({ "text": "x" })).await.0,
         StatusCode::OK
     );
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_burst_beyond_the_slots_waits_in_the_queue_and_is_served() {
+    let limits = Limits {
+        concurrency: 1,
+        ..Limits::default()
+    };
+    let s = Arc::new(start_with(limits, FetchLimits::default(), Duration::from_millis(150)).await);
+    let burst: Vec<_> = (0..6)
+        .map(|i| {
+            let s = Arc::clone(&s);
+            tokio::spawn(async move {
+                if i % 2 == 0 {
+                    s.post_json("/v1/analyze", json!({ "text": ARTICLE })).await
+                } else {
+                    s.post_json("/v1/analyze/batch", json!({ "documents": [{ "text": ARTICLE }] }))
+                        .await
+                }
+            })
+        })
+        .collect();
+    for r in burst {
+        let (status, _, body) = r.await.unwrap();
+        assert_eq!(status, StatusCode::OK, "{body}");
+        assert!(body.contains("corrupt bureaucrats"), "{body}");
+    }
+    let health: Value = serde_json::from_str(&s.get("/healthz").await.2).unwrap();
+    assert_eq!(health["queued"], 0);
+    assert_eq!(health["queue"], 64);
+    assert_eq!(health["refused_busy"], 0);
+    // Six analyses of 150 ms through one slot: the last waited for most of the others.
+    assert!(health["longest_wait_ms"].as_u64().unwrap() >= 300, "{health}");
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_request_that_would_wait_longer_than_max_wait_gets_503_with_the_expected_wait() {
+    let limits = Limits {
+        concurrency: 1,
+        max_wait: Duration::from_millis(400),
+        ..Limits::default()
+    };
+    let s = Arc::new(start_with(limits, FetchLimits::default(), Duration::from_millis(1200)).await);
+    // One analysis ends first, so the server knows how long one takes.
+    assert_eq!(s.post_json("/v1/analyze", json!({ "text": "x" })).await.0, StatusCode::OK);
+    let first = {
+        let s = Arc::clone(&s);
+        tokio::spawn(async move { s.post_json("/v1/analyze", json!({ "text": ARTICLE })).await })
+    };
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    let asked = Instant::now();
+    let (status, headers, body) = s.post_json("/v1/analyze", json!({ "text": ARTICLE })).await;
+    assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE, "{body}");
+    assert!(asked.elapsed() < Duration::from_millis(300), "refused at once, not after waiting");
+    // 1.2 s an analysis, rounded up.
+    assert_eq!(headers[header::RETRY_AFTER], "2");
+    assert_eq!(first.await.unwrap().0, StatusCode::OK);
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_body_sent_too_slowly_gets_408_without_holding_a_slot() {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let limits = Limits {
+        concurrency: 1,
+        queue: 0,
+        body_timeout: Duration::from_millis(300),
+        ..Limits::default()
+    };
+    let s = start_with(limits, FetchLimits::default(), Duration::ZERO).await;
+    let addr = s.base.trim_start_matches("http://").to_owned();
+    let mut slow = tokio::net::TcpStream::connect(&addr).await.unwrap();
+    slow.write_all(
+        b"POST /v1/analyze HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: 100\r\n\r\nThe",
+    )
+    .await
+    .unwrap();
+    // While that body trickles, the only slot is free for others.
+    tokio::time::sleep(Duration::from_millis(100)).await;
+    assert_eq!(s.post_json("/v1/analyze", json!({ "text": ARTICLE })).await.0, StatusCode::OK);
+    let mut answer = Vec::new();
+    let _ = tokio::time::timeout(Duration::from_secs(5), slow.read_to_end(&mut answer)).await;
+    let answer = String::from_utf8_lossy(&answer);
+    assert!(answer.starts_with("HTTP/1.1 408"), "{answer}");
+    assert!(answer.contains("did not arrive within"), "{answer}");
 }
 
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
@@ -677,7 +773,8 @@ async fn a_request_past_the_time_limit_gets_504() {
     );
     assert!(error_message(status, &body).contains("longer than the limit"));
     // The abandoned analysis still runs, and still holds its slot: the server does not take on
-    // more work than it has slots for, whatever clients gave up on.
+    // more work than it has slots for, whatever clients gave up on. The next request waits for
+    // it no longer than its own time limit, then is told the server is busy.
     let (status, _, _) = s.post_json("/v1/analyze", json!({ "text": ARTICLE })).await;
     assert_eq!(status, StatusCode::SERVICE_UNAVAILABLE);
 }
@@ -896,7 +993,7 @@ async fn the_openapi_document_lists_exactly_the_routes_served() {
     let responses = doc["paths"]["/v1/analyze"]["post"]["responses"]
         .as_object()
         .unwrap();
-    for code in ["400", "413", "415", "422", "502", "503", "504"] {
+    for code in ["400", "408", "413", "415", "422", "502", "503", "504"] {
         assert!(responses.contains_key(code), "{code}");
     }
 }
