@@ -3,8 +3,9 @@
 //! Each line is an object with `text` or `html` and, optionally, `id`, `url`, `source` (the
 //! outlet: a domain goes to `site`, a name to `site_name`), `title`, `author`/`byline`, `date`,
 //! `language`/`lang`. Every other field is kept in [`Metadata::extra`] and written back out.
-//! Empty lines are skipped. A line that is not a JSON object, has neither `text` nor `html`, or is
-//! longer than the document limit yields an error naming the line; the next line is read as usual.
+//! Empty lines, and a byte-order mark before the first line, are skipped. A line that is not a
+//! JSON object, has neither `text` nor `html`, or is longer than the document limit yields an
+//! error naming the line; the next line is read as usual.
 
 use std::io::BufRead;
 use std::path::PathBuf;
@@ -92,6 +93,12 @@ impl<R: BufRead> Iterator for Lines<R> {
                 }
                 Ok(LineRead::Line) => {
                     let line = self.buf.strip_suffix(b"\r").unwrap_or(&self.buf);
+                    // A byte-order mark (editors on Windows write one) is not part of the first
+                    // record; `sniff` already reads such a file as JSON Lines.
+                    let line = match self.line_no {
+                        1 => line.strip_prefix(b"\xEF\xBB\xBF").unwrap_or(line),
+                        _ => line,
+                    };
                     if line.trim_ascii().is_empty() {
                         continue;
                     }
@@ -212,6 +219,13 @@ mod tests {
         assert_eq!(docs[1].meta.site_name.as_deref(), Some("Daily Example"));
         assert_eq!(docs[2].id, "line4");
         assert_eq!(docs[2].meta.site.as_deref(), Some("news.example.com"));
+    }
+
+    #[test]
+    fn a_byte_order_mark_before_the_first_record_is_skipped() {
+        let docs = read("\u{feff}{\"id\":\"b\",\"text\":\"One.\"}\r\n{\"text\":\"Two.\"}\n", 1 << 20);
+        let ids: Vec<String> = docs.into_iter().map(|d| d.unwrap().id).collect();
+        assert_eq!(ids, ["b", "line2"]);
     }
 
     #[test]
