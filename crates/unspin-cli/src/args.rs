@@ -107,6 +107,8 @@ pub enum TrendsFormat {
     Table,
     Csv,
     Json,
+    /// One self-contained HTML file with charts (inline SVG, no script, opens offline).
+    Html,
 }
 
 fn parse_group_by(s: &str) -> Result<unspin::corpus::trends::GroupBy, String> {

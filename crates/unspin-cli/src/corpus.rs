@@ -8,6 +8,7 @@ use std::time::Instant;
 
 use anyhow::Context;
 use unspin::corpus::trends::{self, Filter, GroupBy, Row};
+use unspin::corpus::html;
 use unspin::corpus::{self, ModelId, Store};
 use unspin::detect::neural::model_dir;
 use unspin::report::Analysis;
@@ -102,10 +103,35 @@ pub fn trends(args: &TrendsArgs) -> anyhow::Result<()> {
             writeln!(out)?;
         }
         TrendsFormat::Csv => write_csv(&mut out, args.by, &rows)?,
+        TrendsFormat::Html => {
+            let title = format!("unspin trends by {}", by_name(args.by));
+            out.write_all(html::report(args.by, &rows, &title, &described(args, &filter)).as_bytes())?;
+        }
         TrendsFormat::Table => write_table(&mut out, args.by, &rows)?,
     }
     out.flush().context("writing output")?;
     Ok(())
+}
+
+/// What a report counted, in words: the database and every filter given.
+fn described(args: &TrendsArgs, filter: &Filter) -> String {
+    let mut parts = vec![format!("Database {}", args.db.display())];
+    if !filter.outlets.is_empty() {
+        parts.push(format!("outlets {}", filter.outlets.join(", ")));
+    }
+    match (&filter.since, &args.until) {
+        (Some(s), Some(u)) => parts.push(format!("from {s} to {u}")),
+        (Some(s), None) => parts.push(format!("from {s}")),
+        (None, Some(u)) => parts.push(format!("until {u}")),
+        (None, None) => {}
+    }
+    if let Some(t) = filter.technique {
+        parts.push(format!("technique {}", t.label()));
+    }
+    if filter.min_documents > 1 {
+        parts.push(format!("groups of at least {} documents", filter.min_documents));
+    }
+    format!("{}.", parts.join("; "))
 }
 
 fn by_name(by: GroupBy) -> &'static str {
@@ -160,6 +186,10 @@ fn write_csv(out: &mut impl Write, by: GroupBy, rows: &[Row]) -> io::Result<()> 
     );
     // Some labels hold a comma (`Name_Calling,Labeling`): such names are quoted like any field.
     header.extend(rates.iter().map(|t| format!("rate_{t}")));
+    let rated = keys(by).contains(&"outlet");
+    if rated {
+        header.extend(["factuality", "bias", "state_media"].map(String::from));
+    }
     writeln!(out, "{}", header.iter().map(|h| csv_field(h)).collect::<Vec<_>>().join(","))?;
     for row in rows {
         let mut fields: Vec<String> = keys(by).iter().map(|k| csv_field(key_value(row, k))).collect();
@@ -176,6 +206,9 @@ fn write_csv(out: &mut impl Write, by: GroupBy, rows: &[Row]) -> io::Result<()> 
             opt(row.subjective_share),
         ]);
         fields.extend(rates.iter().map(|t| row.technique_rates.get(t).copied().unwrap_or(0.0).to_string()));
+        if rated {
+            fields.extend([&row.factuality, &row.bias, &row.state_media].map(|v| csv_field(v.as_deref().unwrap_or(""))));
+        }
         writeln!(out, "{}", fields.join(","))?;
     }
     Ok(())
@@ -200,6 +233,10 @@ fn write_table(out: &mut impl Write, by: GroupBy, rows: &[Row]) -> io::Result<()
     header.extend(
         ["documents", "spans/1k words", "sentences in spans", "claims", "unattributed", "subjective"].map(String::from),
     );
+    let rated = keys(by).contains(&"outlet");
+    if rated {
+        header.extend(["factuality", "bias"].map(String::from));
+    }
     let mut lines = vec![header];
     for row in rows {
         let mut line: Vec<String> = keys(by)
@@ -217,6 +254,9 @@ fn write_table(out: &mut impl Write, by: GroupBy, rows: &[Row]) -> io::Result<()
             pct(row.unattributed_share),
             pct(row.subjective_share),
         ]);
+        if rated {
+            line.extend([&row.factuality, &row.bias].map(|v| v.clone().unwrap_or_else(|| "-".into())));
+        }
         lines.push(line);
     }
     let columns = lines[0].len();

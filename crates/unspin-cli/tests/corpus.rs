@@ -171,6 +171,26 @@ fn corpus_trends_every_grouping_format_and_filter() {
     assert!(lines[0].starts_with("outlet ") && lines[0].contains("month") && lines[0].contains("documents"), "{}", lines[0]);
     assert!(lines[1].starts_with("outlet0.com  2024-01"), "{}", table.stdout);
 
+    // HTML: one self-contained file per grouping, charts as inline SVG, nothing fetched.
+    for by in ["outlet", "month", "outlet,month", "technique"] {
+        let r = trends(&["--by", by, "--format", "html", "--since", "2024-01"]);
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        let html = &r.stdout;
+        assert!(html.starts_with("<!DOCTYPE html>") && html.trim_end().ends_with("</html>"), "{by}");
+        assert!(html.contains(&format!("unspin trends by {by}")), "{by}");
+        assert!(html.contains("from 2024-01"), "{by}: the filters are described");
+        assert!(!html.contains("<script") && !html.contains("src="), "{by}: nothing to load");
+        match by {
+            // No spans without a model: no technique rows at all.
+            "technique" => assert!(html.contains("No documents match."), "{html}"),
+            "outlet" => {
+                assert!(html.contains("<svg") && html.contains("<td>outlet2.com</td>"), "{html}");
+                assert!(html.contains("None of these outlets is in the shipped ratings."), "{html}");
+            }
+            _ => assert!(html.contains("<path") && html.contains(">2024-04</text>"), "{html}"),
+        }
+    }
+
     for bad in [&["--by", "weekday"][..], &["--by", "outlet", "--technique", "Lies"], &["--by", "outlet", "--since", "May"]] {
         assert_eq!(trends(bad).code, 2, "{bad:?}");
     }

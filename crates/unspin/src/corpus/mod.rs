@@ -11,7 +11,9 @@
 //!   WAL mode so a killed run loses at most the open batch) and [`Lookup`], the read connection
 //!   workers use to skip documents already stored.
 //! - `trends.rs`: the grouped measures behind `unspin trends`.
+//! - `html.rs`: those measures as one self-contained HTML report with SVG charts.
 
+pub mod html;
 pub mod schema;
 mod store;
 pub mod trends;

@@ -8,7 +8,9 @@
 //! - `sentence_share`: the share of sentences that overlap at least one span;
 //! - `claims`, and `unattributed_share`: the share of claims with no source;
 //! - `subjective_share`: the share of scored sentences scored subjective (`None` when no sentence
-//!   has a subjectivity score, as without a model).
+//!   has a subjectivity score, as without a model);
+//! - for a row with an outlet, that outlet's `factuality` and `bias` from the shipped ratings and
+//!   its `state_media` affiliation, when listed ([`crate::claims::outlet`]).
 //!
 //! With a technique filter, spans, rates and the sentence share count that technique only.
 //!
@@ -22,6 +24,7 @@ use std::collections::BTreeMap;
 use rusqlite::{params_from_iter, Connection};
 use serde::Serialize;
 
+use crate::claims::outlet;
 use crate::detect::Technique;
 use crate::Result;
 
@@ -70,6 +73,48 @@ pub struct Row {
     pub unattributed: u64,
     pub unattributed_share: Option<f64>,
     pub subjective_share: Option<f64>,
+    /// The outlet's MBFC factual reporting (`high`, `mixed`, `low`), when rated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub factuality: Option<String>,
+    /// The outlet's MBFC political bias, when rated.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub bias: Option<String>,
+    /// How the state stands to the outlet (`state-controlled`, …), when listed.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub state_media: Option<String>,
+}
+
+impl Row {
+    fn empty(outlet: Option<String>, month: Option<String>, technique: Option<String>) -> Row {
+        let mut row = Row {
+            outlet,
+            month,
+            technique,
+            documents: 0,
+            words: 0,
+            sentences: 0,
+            spans: 0,
+            spans_per_1k_words: 0.0,
+            technique_rates: BTreeMap::new(),
+            sentence_share: 0.0,
+            claims: 0,
+            unattributed: 0,
+            unattributed_share: None,
+            subjective_share: None,
+            factuality: None,
+            bias: None,
+            state_media: None,
+        };
+        if let Some(outlet) = row.outlet.as_deref().filter(|o| !o.is_empty()) {
+            let found = outlet::lookup(outlet);
+            if let Some(profile) = found.profile() {
+                row.factuality = Some(profile.factuality.clone());
+                row.bias = Some(profile.bias.clone());
+            }
+            row.state_media = found.state_media().map(|m| m.affiliation.as_str().to_owned());
+        }
+        row
+    }
 }
 
 const MONTH: &str = "CASE WHEN date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]*' THEN substr(date, 1, 7) END";
@@ -131,20 +176,12 @@ pub fn query(conn: &Connection, by: GroupBy, filter: &Filter) -> Result<Vec<Row>
             rows.insert(
                 label.clone(),
                 Row {
-                    outlet: None,
-                    month: None,
-                    technique: Some(label),
                     documents: docs,
                     words,
                     sentences,
                     spans,
                     spans_per_1k_words: per_1k(spans, words),
-                    technique_rates: BTreeMap::new(),
-                    sentence_share: 0.0,
-                    claims: 0,
-                    unattributed: 0,
-                    unattributed_share: None,
-                    subjective_share: None,
+                    ..Row::empty(None, None, Some(label))
                 },
             );
         }
@@ -195,20 +232,11 @@ pub fn query(conn: &Connection, by: GroupBy, filter: &Filter) -> Result<Vec<Row>
             let key: Key = (r.get(0)?, r.get(1)?);
             let (documents, words, sentences, span_sentences): (u64, u64, u64, u64) = (r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?);
             let mut row = Row {
-                outlet: key.0.clone(),
-                month: key.1.clone(),
-                technique: None,
                 documents,
                 words,
                 sentences,
-                spans: 0,
-                spans_per_1k_words: 0.0,
-                technique_rates: BTreeMap::new(),
                 sentence_share: share(span_sentences, sentences),
-                claims: 0,
-                unattributed: 0,
-                unattributed_share: None,
-                subjective_share: None,
+                ..Row::empty(key.0.clone(), key.1.clone(), None)
             };
             Sums::read(r, 6)?.fill(&mut row);
             let counted: Vec<Technique> = match filter.technique {
@@ -317,4 +345,21 @@ fn share(part: u64, whole: u64) -> f64 {
 
 fn round4(x: f64) -> f64 {
     (x * 10_000.0).round() / 10_000.0
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rows_of_a_listed_outlet_carry_its_ratings_and_state_affiliation() {
+        let rt = Row::empty(Some("rt.com".into()), None, None);
+        assert_eq!(rt.factuality.as_deref(), Some("mixed"));
+        assert_eq!(rt.bias.as_deref(), Some("right-center"));
+        assert_eq!(rt.state_media.as_deref(), Some("state-controlled"));
+        let unknown = Row::empty(Some("outlet0.com".into()), None, None);
+        assert_eq!((unknown.factuality, unknown.bias, unknown.state_media), (None, None, None));
+        let by_technique = Row::empty(None, None, Some("Doubt".into()));
+        assert!(by_technique.factuality.is_none());
+    }
 }
