@@ -97,6 +97,11 @@ pub struct TrendsArgs {
     #[arg(long, value_name = "LABEL", value_parser = parse_technique)]
     pub technique: Option<unspin::detect::Technique>,
 
+    /// Only documents in these languages (tags such as `en`, which also takes `en-GB`; repeat or
+    /// separate with commas). Documents whose language is unknown are left out.
+    #[arg(long, value_name = "TAG", value_delimiter = ',')]
+    pub language: Vec<String>,
+
     /// Leave out rows with fewer documents.
     #[arg(long, value_name = "N", default_value_t = 1)]
     pub min_documents: u64,

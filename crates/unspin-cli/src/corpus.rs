@@ -89,6 +89,7 @@ pub fn trends(args: &TrendsArgs) -> anyhow::Result<()> {
         // A month as the upper bound means its last day; every day compares at or below `-31`.
         until: args.until.as_ref().map(|u| if u.len() == 7 { format!("{u}-31") } else { u.clone() }),
         technique: args.technique,
+        languages: args.language.iter().map(|l| l.trim().to_ascii_lowercase()).filter(|l| !l.is_empty()).collect(),
         min_documents: args.min_documents,
     };
     let rows = trends::query(&conn, args.by, &filter)?;
@@ -127,6 +128,9 @@ fn described(args: &TrendsArgs, filter: &Filter) -> String {
     }
     if let Some(t) = filter.technique {
         parts.push(format!("technique {}", t.label()));
+    }
+    if !filter.languages.is_empty() {
+        parts.push(format!("language {}", filter.languages.join(", ")));
     }
     if filter.min_documents > 1 {
         parts.push(format!("groups of at least {} documents", filter.min_documents));

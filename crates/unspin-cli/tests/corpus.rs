@@ -29,6 +29,9 @@ fn index(db: &Path, inputs: &[&Path], extra: &[&str]) -> Run {
 
 /// `n` articles over three outlets and four months, with a line that is not JSON after the
 /// third record when `bad` is set.
+/// The language of each outlet's documents.
+const LANGUAGES: [&str; 3] = ["en", "en-GB", "de"];
+
 fn write_jsonl(path: &Path, n: usize, bad: bool) {
     let mut out = String::new();
     for i in 0..n {
@@ -40,6 +43,7 @@ fn write_jsonl(path: &Path, n: usize, bad: bool) {
             "text": sentences.join(" "),
             "url": format!("https://www.outlet{}.com/news/{i}", i % 3),
             "date": format!("2024-0{}-15", 1 + i % 4),
+            "language": LANGUAGES[i % 3],
         });
         out.push_str(&record.to_string());
         out.push('\n');
@@ -162,6 +166,12 @@ fn corpus_trends_every_grouping_format_and_filter() {
     assert_eq!(docs(&v, "month"), [("2024-02".into(), 2), ("2024-03".into(), 2)]);
     let v = json(&["--by", "outlet", "--min-documents", "3"]);
     assert_eq!(docs(&v, "outlet"), [("outlet0.com".into(), 3), ("outlet1.com".into(), 3)]);
+    // Languages: outlet 0 writes en, outlet 1 en-GB, outlet 2 de; `en` takes both English tags.
+    let v = json(&["--by", "outlet", "--language", "EN"]);
+    assert_eq!(docs(&v, "outlet"), [("outlet0.com".into(), 3), ("outlet1.com".into(), 3)]);
+    let v = json(&["--by", "outlet", "--language", "en-gb,de"]);
+    assert_eq!(docs(&v, "outlet"), [("outlet1.com".into(), 3), ("outlet2.com".into(), 2)]);
+    assert_eq!(json(&["--by", "outlet", "--language", "e_"])["rows"].as_array().unwrap().len(), 0, "no wildcards");
     let v = json(&["--by", "outlet", "--technique", "Loaded_Language"]);
     assert_eq!(v["rows"][0]["technique_rates"].as_object().unwrap().keys().collect::<Vec<_>>(), ["Loaded_Language"]);
 

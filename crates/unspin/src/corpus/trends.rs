@@ -46,6 +46,8 @@ pub struct Filter {
     pub since: Option<String>,
     pub until: Option<String>,
     pub technique: Option<Technique>,
+    /// Language tags, lower case (`en` also takes `en-gb`); empty: every document, whatever its language.
+    pub languages: Vec<String>,
     /// Rows with fewer documents are dropped.
     pub min_documents: u64,
 }
@@ -137,6 +139,14 @@ pub fn query(conn: &Connection, by: GroupBy, filter: &Filter) -> Result<Vec<Row>
     if let Some(until) = &filter.until {
         conditions.push("substr(date, 1, 10) <= ?".to_owned());
         params.push(until.clone());
+    }
+    if !filter.languages.is_empty() {
+        let each = "(lower(language) = ? OR lower(language) LIKE ? || '-%' ESCAPE '\\')";
+        conditions.push(format!("({})", vec![each; filter.languages.len()].join(" OR ")));
+        for tag in &filter.languages {
+            params.push(tag.clone());
+            params.push(tag.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+        }
     }
     let filtered = format!(
         "WITH d AS (SELECT id, outlet, {MONTH} AS month, words, sentences, span_sentences, claims, unattributed, \
