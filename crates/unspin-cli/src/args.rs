@@ -46,6 +46,30 @@ pub enum Command {
     Index(IndexArgs),
     /// Corpus mode: aggregates over an indexed database, by outlet, technique or month.
     Trends(TrendsArgs),
+    /// Corpus mode: write an indexed database's tables (documents, spans, sentences, errors) as
+    /// Parquet or JSON Lines files, for pandas, DuckDB or Spark.
+    Export(ExportArgs),
+}
+
+#[derive(Debug, Args)]
+pub struct ExportArgs {
+    /// The database `unspin index` wrote.
+    #[arg(long, value_name = "FILE")]
+    pub db: PathBuf,
+
+    /// `parquet` (Snappy-compressed) or `jsonl`.
+    #[arg(short, long, value_enum, default_value = "parquet")]
+    pub format: ExportFormatArg,
+
+    /// Folder for the files (`documents.parquet`, `spans.parquet`, …); created if need be.
+    #[arg(long, value_name = "DIR")]
+    pub out: PathBuf,
+}
+
+#[derive(Debug, Clone, Copy, ValueEnum)]
+pub enum ExportFormatArg {
+    Parquet,
+    Jsonl,
 }
 
 #[derive(Debug, Args)]

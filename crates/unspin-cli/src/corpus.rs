@@ -8,12 +8,12 @@ use std::time::Instant;
 
 use anyhow::Context;
 use unspin::corpus::trends::{self, Filter, GroupBy, Row};
-use unspin::corpus::html;
+use unspin::corpus::{export, html};
 use unspin::corpus::{self, ModelId, Store};
 use unspin::detect::neural::model_dir;
 use unspin::report::Analysis;
 
-use crate::args::{IndexArgs, TrendsArgs, TrendsFormat};
+use crate::args::{ExportArgs, ExportFormatArg, IndexArgs, TrendsArgs, TrendsFormat};
 use crate::config::{self, Sources};
 use crate::run::{self, Outcome};
 
@@ -136,6 +136,20 @@ fn described(args: &TrendsArgs, filter: &Filter) -> String {
         parts.push(format!("groups of at least {} documents", filter.min_documents));
     }
     format!("{}.", parts.join("; "))
+}
+
+/// `unspin export`: every table as a file, then one line per table on stderr.
+pub fn export(args: &ExportArgs) -> anyhow::Result<()> {
+    let conn = corpus::open_read(&args.db)?;
+    let format = match args.format {
+        ExportFormatArg::Parquet => export::ExportFormat::Parquet,
+        ExportFormatArg::Jsonl => export::ExportFormat::Jsonl,
+    };
+    let done = export::export(&conn, format, &args.out)?;
+    for (table, path, rows) in &done.tables {
+        eprintln!("{table}: {rows} rows → {}", path.display());
+    }
+    Ok(())
 }
 
 fn by_name(by: GroupBy) -> &'static str {

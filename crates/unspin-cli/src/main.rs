@@ -36,6 +36,7 @@ fn main() -> ExitCode {
         Command::Serve(args) => serve::run(args).map(|()| ExitCode::SUCCESS),
         Command::Index(args) => corpus::index(args),
         Command::Trends(args) => corpus::trends(args).map(|()| ExitCode::SUCCESS),
+        Command::Export(args) => corpus::export(args).map(|()| ExitCode::SUCCESS),
     };
     match result {
         Ok(code) => code,

@@ -207,6 +207,43 @@ fn corpus_trends_every_grouping_format_and_filter() {
 }
 
 #[test]
+fn corpus_export_writes_every_table_as_parquet_and_jsonl() {
+    let dir = tempfile::tempdir().unwrap();
+    let jsonl = dir.path().join("news.jsonl");
+    write_jsonl(&jsonl, 4, true);
+    let db = dir.path().join("corpus.sqlite");
+    // Exit 1: the run went through, but one record was bad (and is in `errors`).
+    assert_eq!(index(&db, &[&jsonl], &[]).code, 1);
+    let sentences = count(&db, "SELECT COUNT(*) FROM sentences");
+    for format in ["parquet", "jsonl"] {
+        let out = dir.path().join(format);
+        let r = run(unspin().args(["export", "--format", format, "--db"]).arg(&db).arg("--out").arg(&out));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+        assert!(r.stderr.contains("documents: 4 rows") && r.stderr.contains("errors: 1 rows"), "{}", r.stderr);
+        assert!(r.stderr.contains(&format!("sentences: {sentences} rows")), "{}", r.stderr);
+        for table in ["documents", "spans", "sentences", "errors"] {
+            assert!(out.join(format!("{table}.{format}")).is_file(), "{format} {table}");
+        }
+    }
+    // JSON Lines: one object per stored document, with the database's columns.
+    let docs = std::fs::read_to_string(dir.path().join("jsonl/documents.jsonl")).unwrap();
+    let first: Value = serde_json::from_str(docs.lines().next().unwrap()).unwrap();
+    assert_eq!(first["outlet"], "outlet0.com");
+    assert_eq!(first["language"], "en");
+    // Parquet starts and ends with its magic bytes.
+    let parquet = std::fs::read(dir.path().join("parquet/documents.parquet")).unwrap();
+    assert!(parquet.starts_with(b"PAR1") && parquet.ends_with(b"PAR1"));
+
+    // Nowhere to write: exit 2, and the database is untouched.
+    let file = dir.path().join("plain-file");
+    std::fs::write(&file, "x").unwrap();
+    let r = run(unspin().args(["export", "--db"]).arg(&db).arg("--out").arg(file.join("out")));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("plain-file"), "{}", r.stderr);
+    assert_eq!(count(&db, "SELECT COUNT(*) FROM documents"), 4);
+}
+
+#[test]
 fn corpus_bad_databases_exit_2() {
     let dir = tempfile::tempdir().unwrap();
     let jsonl = dir.path().join("news.jsonl");

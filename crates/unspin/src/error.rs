@@ -105,6 +105,10 @@ pub enum Error {
     #[error("database {path}: schema version {found} is newer than this unspin supports ({supported}); use a newer unspin")]
     SchemaTooNew { path: PathBuf, found: i64, supported: i64 },
 
+    /// A table could not be written as a file (`unspin export`).
+    #[error("writing {path}: {message}")]
+    Export { path: PathBuf, message: String },
+
     /// Another process is writing to the same corpus database.
     #[error("database {path}: another unspin process is writing to it (it holds {lock}); wait for it to finish")]
     Locked { path: PathBuf, lock: PathBuf },
@@ -131,6 +135,7 @@ impl Error {
             | Error::Output(_)
             | Error::Database { .. }
             | Error::SchemaTooNew { .. }
+            | Error::Export { .. }
             | Error::Locked { .. } => None,
         }
     }

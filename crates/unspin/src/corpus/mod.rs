@@ -12,7 +12,9 @@
 //!   workers use to skip documents already stored.
 //! - `trends.rs`: the grouped measures behind `unspin trends`.
 //! - `html.rs`: those measures as one self-contained HTML report with SVG charts.
+//! - `export.rs`: the tables as Parquet or JSON Lines files (`unspin export`).
 
+pub mod export;
 pub mod html;
 pub mod schema;
 mod store;
