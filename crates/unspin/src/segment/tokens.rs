@@ -112,7 +112,10 @@ pub(super) fn tokenize(text: &str, range: Range<usize>, out: &mut Vec<RawToken>)
         if is_ideograph(c) {
             i = extenders(s, i + c.len_utf8(), start);
             kind = TokenKind::Word;
-        } else if c.is_alphanumeric() {
+        } else if c.is_alphanumeric() && !is_extender(c) {
+            // A mark with nothing before it to modify (after a space, or where a long run was
+            // cut) is punctuation: some marks are Alphabetic in Unicode (Hebrew and Arabic points),
+            // and `word_or_number` would make such a lone mark a "number" without a digit.
             let (end, letters) = word_or_number(s, i);
             i = end;
             kind = if letters { TokenKind::Word } else { TokenKind::Number };
@@ -275,6 +278,15 @@ mod tests {
         assert_eq!(
             tokens("cafe\u{301} 北京市"),
             [("cafe\u{301}", W), ("北", W), ("京", W), ("市", W)]
+        );
+    }
+
+    #[test]
+    fn a_mark_with_nothing_to_modify_is_punct() {
+        // U+05BF (Hebrew rafe) and U+0617 (an Arabic small high letter) are Alphabetic marks.
+        assert_eq!(
+            tokens("a \u{5bf} 7 \u{617}\u{301}x \u{301}"),
+            [("a", W), ("\u{5bf}", P), ("7", N), ("\u{617}\u{301}", P), ("x", W), ("\u{301}", P)]
         );
     }
 
