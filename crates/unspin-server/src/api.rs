@@ -97,7 +97,8 @@ fn params(
 }
 
 /// What a request asks to analyse, before any fetching.
-enum Source {
+#[derive(Debug)]
+pub enum Source {
     /// Bytes to read as an input file would be: `name` serves format detection, `source` and
     /// the document id; `kind` forces the format.
     Bytes {
@@ -158,18 +159,26 @@ pub async fn analyze_batch(
 ) -> Result<Response> {
     let output = params(query)?;
     let (_, _, body) = read_body(request, &app.limits, &BATCH_TYPES).await?;
-    let batch: Batch = parse_json(&body)?;
+    let sources = batch_sources(&body, app.limits.max_documents)?;
+    run(&app, sources, output, false).await
+}
+
+/// The sources of a batch request's JSON body, checked: at least one document and at most
+/// `max_documents`, each with exactly one of `text`, `html`, `url`. Public so that it can be
+/// fuzzed as a function (`crates/unspin-fuzz`).
+pub fn batch_sources(body: &[u8], max_documents: usize) -> Result<Vec<Source>> {
+    let batch: Batch = parse_json(body)?;
     if batch.documents.is_empty() {
         return Err(Error::BadRequest("\"documents\" is empty".into()));
     }
-    if batch.documents.len() > app.limits.max_documents {
+    if batch.documents.len() > max_documents {
         return Err(Error::BadRequest(format!(
             "{} documents in one batch; the limit is {}",
             batch.documents.len(),
-            app.limits.max_documents
+            max_documents
         )));
     }
-    let sources = batch
+    batch
         .documents
         .into_iter()
         .enumerate()
@@ -177,8 +186,7 @@ pub async fn analyze_batch(
             Source::from_item(item, &(i + 1).to_string())
                 .map_err(|e| Error::BadRequest(format!("document {}: {e}", i + 1)))
         })
-        .collect::<Result<Vec<_>>>()?;
-    run(&app, sources, output, false).await
+        .collect()
 }
 
 fn parse_json<T: serde::de::DeserializeOwned>(body: &[u8]) -> Result<T> {
@@ -246,8 +254,9 @@ async fn limited_bytes(body: Body, limit: usize, time: Duration) -> Result<Bytes
     })
 }
 
-/// The one source of a `POST /v1/analyze` request, by content type.
-async fn read_source(request: Request, limits: &Limits) -> Result<Source> {
+/// The one source of a `POST /v1/analyze` request, by content type. Public so that the request
+/// parsing (JSON, multipart, raw bodies) can be fuzzed as a function (`crates/unspin-fuzz`).
+pub async fn read_source(request: Request, limits: &Limits) -> Result<Source> {
     let (kind, parts, bytes) = read_body(request, limits, &SOURCE_TYPES).await?;
     let raw = |name: &str, kind| Source::Bytes {
         name: name.into(),

@@ -203,8 +203,9 @@ fn describe(e: &reqwest::Error) -> String {
     message
 }
 
-/// Scheme and literal-address checks for a URL (the first one or a redirect target).
-fn check_url(url: &Url, allow_private: bool) -> Result<(), String> {
+/// Scheme and literal-address checks for a URL (the first one or a redirect target). Names are
+/// checked when they are resolved, by the client's resolver.
+pub fn check_url(url: &Url, allow_private: bool) -> Result<(), String> {
     if !matches!(url.scheme(), "http" | "https") {
         return Err(format!(
             "only http and https URLs are fetched, not {}:",

@@ -46,6 +46,13 @@ impl ImportedSpans {
         Ok(spans)
     }
 
+    /// Read the contents of one label file; `path` names it in errors.
+    pub fn parse(path: &Path, content: &str) -> Result<Self> {
+        let mut spans = ImportedSpans::default();
+        spans.add(path, content)?;
+        Ok(spans)
+    }
+
     fn add(&mut self, path: &Path, content: &str) -> Result<()> {
         for (i, line) in content.lines().enumerate() {
             let bad = |message: String| Error::Labels { path: path.to_owned(), line: i + 1, message };

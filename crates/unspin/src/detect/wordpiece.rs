@@ -262,6 +262,13 @@ impl WordPiece {
         Self::read(&dir.join(&spec.vocab), spec)
     }
 
+    /// The tokenizer `spec` describes, with the contents of its vocabulary file given as a string
+    /// (for callers that hold the file already, and for fuzzing).
+    pub fn from_spec_str(spec: &TokenizerSpec, vocab: &str) -> Result<Self> {
+        Self::build(vocab, spec)
+            .map_err(|message| Error::Vocab { origin: Origin::file("<vocab string>"), message })
+    }
+
     fn read(path: &Path, spec: &TokenizerSpec) -> Result<Self> {
         let bytes = std::fs::read(path)
             .map_err(|source| Error::Io { origin: Origin::file(path), source })?;
