@@ -110,7 +110,7 @@ fn legend(items: &[(String, &str)]) -> String {
 
 /// A round step for an axis from 0 to `max` with about five ticks.
 fn ticks(max: f64) -> Vec<f64> {
-    if !(max > 0.0) {
+    if max.is_nan() || max <= 0.0 {
         return vec![0.0, 1.0];
     }
     let raw = max / 5.0;
@@ -218,9 +218,9 @@ fn factuality_scatter(rows: &[Row]) -> String {
             );
         }
     }
-    let _ = write!(
+    let _ = writeln!(
         svg,
-        "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">spans per 1,000 words</text></svg>\n",
+        "<text x=\"{:.1}\" y=\"{:.1}\" text-anchor=\"middle\">spans per 1,000 words</text></svg>",
         x(top / 2.0),
         height - 4.0
     );
@@ -307,7 +307,9 @@ fn outlet_lines(rows: &[Row]) -> String {
     if months.len() < 2 {
         return "<h2>Outlets by month</h2>\n<p>Too few dated months for a chart: see the table.</p>\n".into();
     }
-    let mut by_outlet: BTreeMap<&str, (u64, BTreeMap<&str, f64>)> = BTreeMap::new();
+    // Per outlet: its documents, and its rate in each month.
+    type PerMonth<'a> = (u64, BTreeMap<&'a str, f64>);
+    let mut by_outlet: BTreeMap<&str, PerMonth> = BTreeMap::new();
     for r in rows {
         let e = by_outlet.entry(name(r.outlet.as_deref())).or_default();
         e.0 += r.documents;
@@ -315,7 +317,7 @@ fn outlet_lines(rows: &[Row]) -> String {
             e.1.insert(m.as_str(), r.spans_per_1k_words);
         }
     }
-    let mut outlets: Vec<(&str, (u64, BTreeMap<&str, f64>))> = by_outlet.into_iter().collect();
+    let mut outlets: Vec<(&str, PerMonth)> = by_outlet.into_iter().collect();
     outlets.sort_by(|a, b| b.1 .0.cmp(&a.1 .0).then_with(|| a.0.cmp(b.0)));
     let more = outlets.len().saturating_sub(MAX_LINES);
     outlets.truncate(MAX_LINES);
