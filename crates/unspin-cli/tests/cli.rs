@@ -112,6 +112,29 @@ fn text_output_is_plain_when_piped_and_coloured_on_request() {
 }
 
 #[test]
+fn terminal_escapes_in_an_article_never_reach_the_terminal() {
+    let dir = tempfile::tempdir().unwrap();
+    let file = dir.path().join("escapes.txt");
+    // A title that would retitle the terminal window, a colour and a bell inside the text.
+    std::fs::write(
+        &file,
+        "\x1b]0;owned\x07Harbour sold\n\nThe \x1b[31mcorrupt bureaucrats\x1b[0m sold the harbour to foreign bankers. \
+         Every true patriot knows what this means for the port towns.\n",
+    )
+    .unwrap();
+    let r = run(unspin().args(["analyze", "--no-model", "--format", "text"]).arg(&file));
+    assert_eq!(r.code, 0, "a stray escape is noise, not a binary file: {}", r.stderr);
+    assert!(!r.stdout.contains('\x1b') && !r.stdout.contains('\x07'), "{:?}", r.stdout);
+    assert!(r.stdout.contains("\u{fffd}[31mcorrupt bureaucrats\u{fffd}[0m"), "{}", r.stdout);
+    let r = run(unspin().args(["analyze", "--no-model", "--format", "json"]).arg(&file));
+    let v: Value = serde_json::from_str(&r.stdout).unwrap();
+    let text = v["documents"][0]["text"].as_str().unwrap();
+    // One character for one: the file's character offsets still hold.
+    assert_eq!(text.chars().count(), std::fs::read_to_string(&file).unwrap().chars().count());
+    assert!(!text.chars().any(|c| c.is_control() && c != '\n'), "{text:?}");
+}
+
+#[test]
 fn min_confidence_drops_unsure_spans_before_counting() {
     let dir = tempfile::tempdir().unwrap();
     // The example's labels with a confidence column: the two flag-waving spans are unsure.

@@ -6,7 +6,10 @@ use serde::{Deserialize, Serialize};
 ///
 /// `text` is the text every offset refers to. For plain-text input it is the file as a Python
 /// reader opening it in text mode would see it: decoded, without a byte-order mark, with `\r\n`
-/// and lone `\r` turned into `\n`. For HTML it is the extracted article body.
+/// and lone `\r` turned into `\n`. For HTML it is the extracted article body. Control characters
+/// other than tab, newline and form feed (an escape, a bell, C1 controls) are replaced by U+FFFD,
+/// one character for one, so offsets in characters still match the source and no escape sequence
+/// from an article reaches a terminal ([`neutralize_controls`]).
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 pub struct Document {
     /// Stable identifier: the JSON Lines `id`, the WARC record id, or the file stem (without a
@@ -51,9 +54,16 @@ pub struct Metadata {
 }
 
 impl Document {
-    /// A document from text already clean, with language detected and `site` derived from `url`.
+    /// A document from decoded text, with its newlines normalised, its control characters
+    /// neutralised (in the title, byline and site name too), language detected and `site`
+    /// derived from `url`.
     pub fn new(id: impl Into<String>, text: impl Into<String>, mut meta: Metadata) -> Self {
-        let text = text.into();
+        let text = neutralize_controls(crate::ingest::text::normalize_newlines(text.into()));
+        for field in [&mut meta.title, &mut meta.byline, &mut meta.site_name] {
+            if let Some(value) = field.take() {
+                *field = Some(neutralize_controls(value));
+            }
+        }
         if meta.language.is_none() {
             meta.language = detect_language(&text);
         }
@@ -62,6 +72,17 @@ impl Document {
         }
         Document { id: id.into(), text, meta }
     }
+}
+
+/// Every control character but tab, newline and form feed becomes U+FFFD (the replacement
+/// character): one character for one, so character offsets are unchanged. An article with a stray
+/// escape or bell is read, not refused, and what it carried cannot drive a terminal.
+pub fn neutralize_controls(text: String) -> String {
+    let keep = |c: char| !c.is_control() || matches!(c, '\t' | '\n' | '\x0c');
+    if text.chars().all(keep) {
+        return text;
+    }
+    text.chars().map(|c| if keep(c) { c } else { char::REPLACEMENT_CHARACTER }).collect()
 }
 
 /// The host of `url` without a leading `www.`, lower-cased; `None` if it is not a URL with a host.

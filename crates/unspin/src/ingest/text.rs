@@ -120,15 +120,17 @@ fn check_binary_bytes(bytes: &[u8], origin: &Origin) -> Result<()> {
     Ok(())
 }
 
-/// Text with many C0 control characters (other than tab, newlines, form feed) is binary data
-/// that happened to decode.
+/// Text with many control characters (other than tab, newlines, form feed) is binary data that
+/// happened to decode: more than one character in ten, or more than eight making over 1% of the
+/// text. A few stray ones (an escape pasted from a terminal, a bell in a scraped page) are text
+/// with noise; [`crate::Document::new`] neutralises them.
 fn reject_binary(text: &str, origin: &Origin) -> Result<()> {
     let sample: Vec<char> = text.chars().take(16 * 1024).collect();
     let controls = sample
         .iter()
         .filter(|&&c| c.is_control() && !matches!(c, '\t' | '\n' | '\r' | '\x0c'))
         .count();
-    if controls > 0 && controls * 100 > sample.len() {
+    if controls * 10 > sample.len() || (controls > 8 && controls * 100 > sample.len()) {
         return Err(Error::Binary {
             origin: origin.clone(),
             detail: format!("{controls} control characters in the first {} chars", sample.len()),
@@ -218,10 +220,27 @@ mod tests {
         assert!(err.contains("binary file"), "{err}");
         let err = doc(b"\x01\x02\x03\x04 x \x05\x06\x07").unwrap_err().to_string();
         assert!(err.contains("binary file"), "{err}");
+        let noisy: String = "word\x07 ".repeat(10);
+        let err = doc(noisy.as_bytes()).unwrap_err().to_string();
+        assert!(err.contains("binary file"), "one in ten is binary: {err}");
         let err = doc(b"").unwrap_err().to_string();
         assert_eq!(err, "t.txt: empty document");
         let err = doc(b" \r\n\t\n").unwrap_err().to_string();
         assert_eq!(err, "t.txt: empty document");
+    }
+
+    #[test]
+    fn stray_control_characters_are_neutralised_not_refused() {
+        // One escape sequence in a short text: read, with the escape replaced one for one.
+        let d = doc(b"Title\n\nThe \x1b[31mcorrupt\x1b[0m regime lied again, said the opposition leader.").unwrap();
+        assert_eq!(d.text, "Title\n\nThe \u{fffd}[31mcorrupt\u{fffd}[0m regime lied again, said the opposition leader.");
+        assert!(!d.text.contains('\x1b'));
+        // Character offsets are those of the file: "corrupt" is characters 16..23 in both.
+        let index = crate::CharIndex::new(&d.text);
+        assert_eq!(index.span_from_chars(16..23).unwrap().text(&d.text), "corrupt");
+        // C1 controls and DEL too; tabs and form feeds stay.
+        let d = doc("a\u{9b}b\x7fc\td\x0ce and enough words to be text.".as_bytes()).unwrap();
+        assert_eq!(d.text, "a\u{fffd}b\u{fffd}c\td\x0ce and enough words to be text.");
     }
 
     #[test]
