@@ -55,11 +55,11 @@ pub struct Metadata {
 
 impl Document {
     /// A document from decoded text, with its newlines normalised, its control characters
-    /// neutralised (in the title, byline and site name too), language detected and `site`
+    /// neutralised (in the title, byline, site name and URL too), language detected and `site`
     /// derived from `url`.
     pub fn new(id: impl Into<String>, text: impl Into<String>, mut meta: Metadata) -> Self {
         let text = neutralize_controls(crate::ingest::text::normalize_newlines(text.into()));
-        for field in [&mut meta.title, &mut meta.byline, &mut meta.site_name] {
+        for field in [&mut meta.title, &mut meta.byline, &mut meta.site_name, &mut meta.url] {
             if let Some(value) = field.take() {
                 *field = Some(neutralize_controls(value));
             }

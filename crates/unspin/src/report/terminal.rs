@@ -12,14 +12,45 @@ use crate::detect::Technique;
 use crate::report::{source_label, Analysis, ReportWriter, Summary};
 
 pub struct Terminal<W> {
-    out: W,
+    out: Visible<W>,
     color: bool,
     documents: usize,
 }
 
 impl<W: Write> Terminal<W> {
     pub fn new(out: W, color: bool) -> Self {
-        Terminal { out, color, documents: 0 }
+        Terminal { out: Visible(out), color, documents: 0 }
+    }
+}
+
+/// What reaches the terminal: every write passes through here, and bidirectional controls
+/// (embeddings, overrides, isolates, marks) and C1 control characters become U+FFFD. An article
+/// can then neither reorder what the reader sees ("Trojan Source" text) nor send a terminal
+/// command. C0 controls are already gone from the text (see [`crate::Document::new`]); unspin's
+/// own colour codes are ASCII escapes and pass untouched. `write` always takes its whole buffer,
+/// and `write!` hands it whole `str` pieces, so no character is ever split between two calls.
+struct Visible<W>(W);
+
+/// Whether a character could reorder or control what a terminal shows.
+pub(crate) fn invisible_control(c: char) -> bool {
+    matches!(c, '\u{80}'..='\u{9f}' | '\u{200e}' | '\u{200f}' | '\u{202a}'..='\u{202e}' | '\u{2066}'..='\u{2069}' | '\u{61c}')
+}
+
+impl<W: Write> Write for Visible<W> {
+    fn write(&mut self, buf: &[u8]) -> std::io::Result<usize> {
+        match std::str::from_utf8(buf) {
+            Ok(s) if s.chars().any(invisible_control) => {
+                let shown: String =
+                    s.chars().map(|c| if invisible_control(c) { char::REPLACEMENT_CHARACTER } else { c }).collect();
+                self.0.write_all(shown.as_bytes())?;
+            }
+            _ => self.0.write_all(buf)?,
+        }
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> std::io::Result<()> {
+        self.0.flush()
     }
 }
 
@@ -225,7 +256,9 @@ impl<W: Write> ReportWriter for Terminal<W> {
         if let Some(url) = &meta.url {
             writeln!(self.out, "{} {url}", self.paint(DIM, "url:   "))?;
         }
-        writeln!(self.out, "{} {}", self.paint(DIM, "source:"), meta.source)?;
+        // A path is not text unspin read: a file name may hold any control character.
+        let source = crate::document::neutralize_controls(meta.source.clone());
+        writeln!(self.out, "{} {source}", self.paint(DIM, "source:"))?;
         if let Some(outlet) = &analysis.claims.outlet {
             writeln!(self.out, "{} {outlet}", self.paint(DIM, "outlet:"))?;
         }
@@ -325,6 +358,8 @@ mod tests {
     use crate::detect::Technique;
     use crate::report::testing::{render, TEXT};
     use crate::report::{Format, WriterOptions};
+    use super::{invisible_control, Terminal};
+    use crate::report::ReportWriter;
 
     #[test]
     fn wrap_fills_lines_greedily_and_never_breaks_a_word() {
@@ -362,6 +397,24 @@ mod tests {
         assert!(out.contains("“lied again and again”"), "{out}");
         assert!(out.contains("2 paragraphs · 2 sentences"), "{out}");
         assert!(out.contains("69.5% of the text"), "{out}");
+    }
+
+    #[test]
+    fn bidi_and_c1_controls_never_reach_the_terminal() {
+        // An override that would show "harbour" reversed, and a C1 CSI (a terminal command).
+        let text = "The corrupt \u{202e}ruobrah\u{202c} sale \u{9b}31m was a lie.\n";
+        let a = crate::Pipeline::new().analyze(crate::Document::new("b", text, crate::Metadata::default())).unwrap();
+        let mut out = Vec::new();
+        {
+            let mut w = Terminal::new(&mut out, true);
+            w.document(&a).unwrap();
+        }
+        let shown = String::from_utf8(out).unwrap();
+        assert!(!shown.chars().any(invisible_control), "{shown:?}");
+        assert!(shown.contains("\u{fffd}ruobrah\u{fffd} sale \u{fffd}31m"), "{shown}");
+        // The document itself keeps the override (offsets, JSON and brat need the real text);
+        // the C1 control was neutralised when the document was made.
+        assert!(a.document.text.contains('\u{202e}') && !a.document.text.contains('\u{9b}'));
     }
 
     #[test]
