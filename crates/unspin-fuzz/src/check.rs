@@ -56,6 +56,13 @@ impl<'t> Offsets<'t> {
 pub fn document(doc: &Document) {
     assert!(!doc.text.trim().is_empty(), "a document with a blank text was returned");
     assert!(!doc.text.contains('\r'), "a document's text holds a carriage return");
+    // Document::new neutralises control characters: none but tab, newline and form feed remain,
+    // in the text or in what the terminal prints of the metadata.
+    let stray = |s: &str| s.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\x0c'));
+    assert!(!stray(&doc.text), "a document's text holds a control character");
+    for field in [&doc.meta.title, &doc.meta.byline, &doc.meta.site_name, &doc.meta.url].into_iter().flatten() {
+        assert!(!stray(field), "a metadata field holds a control character: {field:?}");
+    }
     segmentation(&doc.text, &unspin::segment::segment(&doc.text));
 }
 
