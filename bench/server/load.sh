@@ -22,7 +22,9 @@ flag=()
 [ "$profile" = release ] && flag=(--release)
 target=${CARGO_TARGET_DIR:-target}
 
-cargo build -j1 "${flag[@]}" -p unspin-cli -p unspin-server --example load
+# Two builds: with --example, cargo builds only that example, not the unspin binary beside it.
+cargo build -j1 "${flag[@]}" -p unspin-cli
+cargo build -j1 "${flag[@]}" -p unspin-server --example load
 log=$(mktemp)
 serve_args=${SERVE_ARGS:-}
 # shellcheck disable=SC2086 # SERVE_ARGS is a list of flags
