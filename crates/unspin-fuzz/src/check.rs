@@ -60,7 +60,11 @@ pub fn document(doc: &Document) {
     // in the text or in what the terminal prints of the metadata.
     let stray = |s: &str| s.chars().any(|c| c.is_control() && !matches!(c, '\t' | '\n' | '\x0c'));
     assert!(!stray(&doc.text), "a document's text holds a control character");
-    for field in [&doc.meta.title, &doc.meta.byline, &doc.meta.site_name, &doc.meta.url].into_iter().flatten() {
+    let meta = &doc.meta;
+    for field in [&meta.title, &meta.byline, &meta.site_name, &meta.url, &meta.site, &meta.date, &meta.language]
+        .into_iter()
+        .flatten()
+    {
         assert!(!stray(field), "a metadata field holds a control character: {field:?}");
     }
     segmentation(&doc.text, &unspin::segment::segment(&doc.text));

@@ -55,15 +55,11 @@ pub struct Metadata {
 
 impl Document {
     /// A document from decoded text, with its newlines normalised, its control characters
-    /// neutralised (in the title, byline, site name and URL too), language detected and `site`
+    /// neutralised (in its metadata too), language detected and `site`
     /// derived from `url`.
     pub fn new(id: impl Into<String>, text: impl Into<String>, mut meta: Metadata) -> Self {
         let text = neutralize_controls(crate::ingest::text::normalize_newlines(text.into()));
-        for field in [&mut meta.title, &mut meta.byline, &mut meta.site_name, &mut meta.url] {
-            if let Some(value) = field.take() {
-                *field = Some(neutralize_controls(value));
-            }
-        }
+        meta.neutralize_controls();
         if meta.language.is_none() {
             meta.language = detect_language(&text);
         }
@@ -71,6 +67,26 @@ impl Document {
             meta.site = meta.url.as_deref().and_then(site_of_url);
         }
         Document { id: id.into(), text, meta }
+    }
+}
+
+impl Metadata {
+    /// [`neutralize_controls`] on every field read from the input (title, byline, site name, URL,
+    /// site, date, language). Readers that set a field after [`Document::new`] call it again.
+    pub fn neutralize_controls(&mut self) {
+        for field in [
+            &mut self.title,
+            &mut self.byline,
+            &mut self.site_name,
+            &mut self.url,
+            &mut self.site,
+            &mut self.date,
+            &mut self.language,
+        ] {
+            if let Some(value) = field.take() {
+                *field = Some(neutralize_controls(value));
+            }
+        }
     }
 }
 

@@ -177,6 +177,7 @@ fn parse_line(line: &[u8], line_no: usize, source: String, origin: &Origin) -> R
         meta.language = language;
     }
     meta.extra = std::mem::take(&mut fields);
+    meta.neutralize_controls();
     Ok(doc)
 }
 

@@ -171,6 +171,7 @@ pub fn document(payload: HtmlPayload, path: &std::path::Path, origin: &Origin) -
     if meta.date.is_none() {
         meta.date = payload.date;
     }
+    meta.neutralize_controls();
     Ok(doc)
 }
 
