@@ -115,6 +115,9 @@ pub enum Source {
 
 impl Source {
     fn from_item(item: Item, default_id: &str) -> Result<Source> {
+        if item.id.as_deref().is_some_and(|id| id.trim().is_empty()) {
+            return Err(Error::BadRequest("\"id\" is empty: give a non-empty id or leave it out".into()));
+        }
         let id = item.id.unwrap_or_else(|| default_id.to_owned());
         match (item.text, item.html, item.url) {
             (Some(text), None, None) => Ok(Source::Bytes {

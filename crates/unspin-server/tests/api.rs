@@ -535,6 +535,12 @@ async fn bad_requests_get_json_errors() {
             "exactly one of",
         ),
         (
+            "{\"text\": \"a\", \"id\": \" \"}",
+            Some("application/json"),
+            StatusCode::BAD_REQUEST,
+            "\"id\" is empty",
+        ),
+        (
             "{\"text\": \"a\", \"html\": \"b\"}",
             Some("application/json"),
             StatusCode::BAD_REQUEST,
