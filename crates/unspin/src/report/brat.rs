@@ -391,6 +391,18 @@ mod tests {
     }
 
     #[test]
+    fn zero_width_and_bidi_characters_keep_every_offset_exact() {
+        // A zero-width space, a joiner and a right-to-left override inside spans: brat counts
+        // characters, so each is one, and every entity still slices the .txt to its own text.
+        let text = "“The\u{200b} deal may have been \u{202e}rushed\u{202c},” said Maria\u{200d} Lopez.";
+        let a = crate::Pipeline::new().analyze(crate::Document::new("z", text, crate::Metadata::default())).unwrap();
+        let ann = annotations(&a);
+        assert!(ann.contains("\tHedge ") && ann.contains("\tQuote "), "{ann}");
+        assert!(ann.contains("Maria\u{200d} Lopez"), "the joiner stays in the speaker: {ann}");
+        check_entity_texts(&ann, text);
+    }
+
+    #[test]
     fn conf_declares_claim_types_relation_and_attributes() {
         let conf = annotation_conf();
         let section = |name: &str| -> Vec<String> {

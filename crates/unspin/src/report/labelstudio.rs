@@ -309,6 +309,20 @@ mod tests {
     }
 
     #[test]
+    fn zero_width_and_bidi_characters_keep_every_offset_exact() {
+        let text = "“The\u{200b} deal may have been \u{202e}rushed\u{202c},” said Maria\u{200d} Lopez.";
+        let a = crate::Pipeline::new().analyze(Document::new("z", text, crate::Metadata::default())).unwrap();
+        let task = task(&a);
+        assert_eq!(task["data"]["text"], text, "the text goes to Label Studio as it is");
+        let result = task["predictions"][0]["result"].as_array().unwrap();
+        assert!(result.len() >= 2, "{result:?}");
+        for r in result {
+            let (start, end) = (r["value"]["start"].as_u64().unwrap() as usize, r["value"]["end"].as_u64().unwrap() as usize);
+            assert_eq!(chars(text, start, end), r["value"]["text"].as_str().unwrap(), "{r}");
+        }
+    }
+
+    #[test]
     fn claim_scores_show_when_given() {
         let mut a = claims_analysis();
         a.claims.sentences[5].checkworthy = Some(0.873);
