@@ -138,6 +138,14 @@ fn odd_inputs_give_sensible_output() {
     assert!(s.iter().all(|s| s.span.end <= run_on.chars().count()));
     // Special-token strings in the text are text.
     spans("[CLS] [SEP] [PAD] [UNK] [MASK] are words here.");
+    // Confusables: Cyrillic look-alikes inside Latin words, fullwidth and mathematical letters,
+    // a combining overlay on every letter, zero-width characters between letters. Spans, if
+    // any, still carry exact offsets and their own text.
+    let confusable = "The \u{441}\u{43e}rru\u{440}t bureaucrats sold the harbour. \
+                      Every true ｐａｔｒｉｏｔ knows what 𝐜𝐨𝐫𝐫𝐮𝐩𝐭 𝐞𝐥𝐢𝐭𝐞𝐬 did. \
+                      T\u{338}h\u{338}e\u{338} traitors lied, and the co\u{200b}rrupt re\u{200d}gime hid it."
+        .repeat(5);
+    spans(&confusable);
 }
 
 #[test]
