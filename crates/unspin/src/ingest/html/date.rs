@@ -19,9 +19,11 @@ fn iso(s: &str) -> Option<String> {
     if b.len() < 10 || !matches!(b[4], b'-' | b'/') || b[7] != b[4] {
         return None;
     }
-    let (y, m, d) = (num(&s[0..4])?, num(&s[5..7])?, num(&s[8..10])?);
+    // Pages write anything here: every slice is checked for char boundaries (`get`), so text
+    // that is not a date is refused instead of cut inside a character.
+    let (y, m, d) = (num(s.get(0..4)?)?, num(s.get(5..7)?)?, num(s.get(8..10)?)?);
     let date = ymd(y, m, d)?;
-    let rest = &s[10..];
+    let rest = s.get(10..)?;
     let Some(time) = rest.strip_prefix(['T', ' ']) else {
         return Some(date);
     };
@@ -29,12 +31,12 @@ fn iso(s: &str) -> Option<String> {
     if b.len() < 5 || b[2] != b':' {
         return Some(date);
     }
-    let (hh, mm) = (num(&time[0..2])?, num(&time[3..5])?);
-    let mut rest = &time[5..];
+    let (hh, mm) = (num(time.get(0..2)?)?, num(time.get(3..5)?)?);
+    let mut rest = time.get(5..)?;
     let mut ss = 0;
     if rest.starts_with(':') && rest.len() >= 3 {
-        ss = num(&rest[1..3])?;
-        rest = &rest[3..];
+        ss = num(rest.get(1..3)?)?;
+        rest = rest.get(3..)?;
     }
     if hh > 23 || mm > 59 || ss > 60 {
         return Some(date);
@@ -58,7 +60,7 @@ fn zone(s: &str) -> Option<String> {
     let digits: String = s[1..].chars().filter(|c| *c != ':').collect();
     let (h, m) = match digits.len() {
         2 => (num(&digits)?, 0),
-        4 => (num(&digits[..2])?, num(&digits[2..])?),
+        4 => (num(digits.get(..2)?)?, num(digits.get(2..)?)?),
         _ => return None,
     };
     (h <= 14 && m <= 59).then(|| format!("{sign}{h:02}:{m:02}"))
@@ -144,6 +146,21 @@ fn ymd(y: u32, m: u32, d: u32) -> Option<String> {
 
 #[cfg(test)]
 mod tests {
+
+    #[test]
+    fn text_that_is_not_a_date_is_refused_not_cut_inside_a_character() {
+        // Found by the html fuzz target: a seconds field of Cyrillic letters. An unreadable time
+        // makes the whole value unreadable, as an ASCII one does.
+        assert_eq!(normalize("2025-05-14T09:30:0ЪЪЪ%0Z"), None);
+        assert_eq!(normalize("2025-05-14T09:30:0x"), None);
+        assert_eq!(normalize("2025-05-1ЪT09:30"), None);
+        assert_eq!(normalize("2025-05-14T09:Ъ0"), None);
+        // Where no time is recognisable at all, the day stands alone.
+        assert_eq!(normalize("2025-05-14T0Ъ:30").as_deref(), Some("2025-05-14"));
+        // An unreadable zone is left out.
+        assert_eq!(normalize("2025-05-14T09:30+Ъ1").as_deref(), Some("2025-05-14T09:30:00"));
+    }
+
     use super::normalize;
 
     #[track_caller]
