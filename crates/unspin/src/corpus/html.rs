@@ -130,21 +130,49 @@ fn num(x: f64) -> String {
     }
 }
 
+/// Height of a bar, the gap between bars, and the margin right of the longest (for its value).
+const BAR: f64 = 18.0;
+const BAR_GAP: f64 = 6.0;
+const BAR_RIGHT: f64 = 60.0;
+
+/// The frame of a horizontal bar chart: labels in a `left` margin, bars along a value axis from 0
+/// to a round number past the largest value, its grid and values along the top.
+struct BarFrame {
+    left: f64,
+    top: f64,
+}
+
+impl BarFrame {
+    /// The frame for `bars` bars up to `max`, and the chart's opening SVG with its axis drawn.
+    fn open(max: f64, left: f64, bars: usize, title: &str) -> (BarFrame, String) {
+        let ticks = ticks(max);
+        let frame = BarFrame { left, top: *ticks.last().unwrap_or(&1.0) };
+        let height = 30.0 + bars as f64 * (BAR + BAR_GAP) + 20.0;
+        let mut svg = svg_open(height, title);
+        axis_x(&mut svg, &ticks, |v| frame.x(v), 20.0, height - 20.0);
+        (frame, svg)
+    }
+
+    fn x(&self, value: f64) -> f64 {
+        self.left + (WIDTH - self.left - BAR_RIGHT) * value / self.top
+    }
+
+    /// The top of bar `i`.
+    fn y(&self, i: usize) -> f64 {
+        30.0 + i as f64 * (BAR + BAR_GAP)
+    }
+}
+
 /// Techniques per outlet: one bar per outlet (most documents first), a segment per technique.
 fn stacked_bars(rows: &[Row]) -> String {
     let mut outlets: Vec<&Row> = rows.iter().collect();
     outlets.sort_by(|a, b| b.documents.cmp(&a.documents).then_with(|| a.outlet.cmp(&b.outlet)));
     outlets.truncate(MAX_BARS);
     let max = outlets.iter().map(|r| r.technique_rates.values().sum::<f64>()).fold(0.0, f64::max);
-    let ticks = ticks(max);
-    let top = *ticks.last().unwrap_or(&1.0);
-    let (left, right, bar, gap) = (180.0, 60.0, 18.0, 6.0);
-    let height = 30.0 + outlets.len() as f64 * (bar + gap) + 20.0;
-    let x = |v: f64| left + (WIDTH - left - right) * v / top;
-    let mut svg = svg_open(height, "Techniques per outlet, spans per 1,000 words");
-    axis_x(&mut svg, &ticks, x, 20.0, height - 20.0);
+    let (frame, mut svg) = BarFrame::open(max, 180.0, outlets.len(), "Techniques per outlet, spans per 1,000 words");
+    let (left, bar, x) = (frame.left, BAR, |v: f64| frame.x(v));
     for (i, row) in outlets.iter().enumerate() {
-        let y = 30.0 + i as f64 * (bar + gap);
+        let y = frame.y(i);
         let outlet = name(row.outlet.as_deref());
         let _ = write!(
             svg,
@@ -234,16 +262,11 @@ fn factuality_scatter(rows: &[Row]) -> String {
 /// One bar per technique.
 fn technique_bars(rows: &[Row]) -> String {
     let max = rows.iter().map(|r| r.spans_per_1k_words).fold(0.0, f64::max);
-    let ticks = ticks(max);
-    let top = *ticks.last().unwrap_or(&1.0);
-    let (left, right, bar, gap) = (260.0, 60.0, 18.0, 6.0);
     let shown = &rows[..rows.len().min(MAX_BARS)];
-    let height = 30.0 + shown.len() as f64 * (bar + gap) + 20.0;
-    let x = |v: f64| left + (WIDTH - left - right) * v / top;
-    let mut svg = svg_open(height, "Spans per 1,000 words by technique");
-    axis_x(&mut svg, &ticks, x, 20.0, height - 20.0);
+    let (frame, mut svg) = BarFrame::open(max, 260.0, shown.len(), "Spans per 1,000 words by technique");
+    let (left, bar, x) = (frame.left, BAR, |v: f64| frame.x(v));
     for (i, row) in shown.iter().enumerate() {
-        let y = 30.0 + i as f64 * (bar + gap);
+        let y = frame.y(i);
         let label = name(row.technique.as_deref());
         let _ = write!(
             svg,
