@@ -2,7 +2,8 @@
 //! `POST /v1/analyze/batch`, `GET /healthz`, `GET /openapi.json`.
 //!
 //! A request goes: parameters checked → body read within the size and time limits → an analysis
-//! slot taken, after a wait in the bounded queue if need be (see [`crate::admission`]) → URLs fetched → documents read, analysed and written by the library's
+//! slot taken, after a wait in the bounded queue if need be (see [`crate::admission`]) → URLs
+//! fetched → documents read, analysed and written by the library's
 //! report writer on a blocking thread → the bytes returned. The output is what `unspin analyze
 //! --format F` writes for the same input, because it is the same writer.
 
@@ -332,8 +333,7 @@ async fn run(
     single: bool,
 ) -> Result<Response> {
     // The time limit covers the wait for a slot as well as the work.
-    let asked = Instant::now();
-    let deadline = asked + app.limits.timeout;
+    let deadline = Instant::now() + app.limits.timeout;
     let permit = app.admission.admit(app.limits.timeout).await?;
     let seconds = app.limits.timeout.as_secs();
     let left = deadline.saturating_duration_since(Instant::now());
