@@ -14,7 +14,7 @@ use serde_json::Value;
 
 use crate::document::{Document, Metadata};
 use crate::error::{Error, Origin, Result};
-use crate::ingest::{html, read_error, text, IngestOptions, InputKind, Pending};
+use crate::ingest::{html, read_error, IngestOptions, InputKind, Pending};
 
 /// Iterator over the documents of a JSON Lines stream.
 pub struct Lines<R> {
@@ -151,7 +151,7 @@ fn parse_line(line: &[u8], line_no: usize, source: String, origin: &Origin) -> R
     };
     let mut doc = match (text_field, html_field) {
         (Some(text), _) => {
-            let text = text::normalize_newlines(text);
+            // Document::new normalises the newlines.
             if text.trim().is_empty() {
                 return Err(Error::Empty { origin: origin.clone() });
             }
