@@ -13,9 +13,12 @@
 //! - `trends.rs`: the grouped measures behind `unspin trends`.
 //! - `html.rs`: those measures as one self-contained HTML report with SVG charts.
 //! - `export.rs`: the tables as Parquet or JSON Lines files (`unspin export`).
+//! - `rows.rs`: one analysis as the tables' rows, shared by the store and by front ends that
+//!   build the same tables elsewhere (the Python package, the Spark job).
 
 pub mod export;
 pub mod html;
+pub mod rows;
 pub mod schema;
 mod store;
 pub mod trends;

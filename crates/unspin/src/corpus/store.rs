@@ -18,6 +18,7 @@ use std::time::Duration;
 
 use rusqlite::{params, Connection, OptionalExtension};
 
+use super::rows::Rows;
 use super::{db_error, lock_path, schema, ModelId, RecordKey};
 use crate::report::Analysis;
 use crate::{Error, Result};
@@ -99,25 +100,8 @@ impl Store {
         let path = self.path.clone();
         let err = |doing: &'static str| db_error(&path, doing);
         self.clear(key)?;
-        let doc = &analysis.document;
-        let meta = &doc.meta;
-        let stats = &analysis.stats;
-        let claims = &analysis.claims;
-        let scored = claims.sentences.iter().filter(|s| s.subjective.is_some()).count();
-        let sentences = &analysis.segmentation.sentences;
-        // For each span, the sentences it overlaps (sentences are sorted and disjoint).
-        let overlapped = |start: usize, end: usize| {
-            let first = sentences.partition_point(|s| s.span.end <= start);
-            let last = sentences.partition_point(|s| s.span.start < end);
-            first..last.max(first)
-        };
-        let mut in_span = vec![false; sentences.len()];
-        for span in &analysis.spans {
-            for i in overlapped(span.span.start, span.span.end) {
-                in_span[i] = true;
-            }
-        }
-        let span_sentences = in_span.iter().filter(|&&b| b).count();
+        let rows = Rows::new(key, content_hash, model, analysis);
+        let d = &rows.document;
         self.conn
             .prepare_cached(
                 "INSERT INTO documents (source, record, doc_id, url, outlet, outlet_name, title, date, language, \
@@ -128,28 +112,28 @@ impl Store {
             )
             .and_then(|mut st| {
                 st.execute(params![
-                    key.source,
-                    key.record as i64,
-                    doc.id,
-                    meta.url,
-                    meta.site,
-                    meta.site_name,
-                    meta.title,
-                    meta.date,
-                    meta.language,
-                    stats.chars as i64,
-                    stats.words as i64,
-                    stats.sentences as i64,
-                    stats.spans as i64,
-                    span_sentences as i64,
-                    claims.summary.claims as i64,
-                    claims.summary.unattributed as i64,
-                    claims.summary.subjective.map(|n| n as i64),
-                    scored as i64,
-                    stats.score,
-                    content_hash,
-                    model.name,
-                    model.version,
+                    d.source,
+                    d.record as i64,
+                    d.doc_id,
+                    d.url,
+                    d.outlet,
+                    d.outlet_name,
+                    d.title,
+                    d.date,
+                    d.language,
+                    d.chars as i64,
+                    d.words as i64,
+                    d.sentences as i64,
+                    d.spans as i64,
+                    d.span_sentences as i64,
+                    d.claims as i64,
+                    d.unattributed as i64,
+                    d.subjective.map(|n| n as i64),
+                    d.scored as i64,
+                    d.score,
+                    d.content_hash,
+                    d.model,
+                    d.model_version,
                 ])
             })
             .map_err(err("storing a document"))?;
@@ -162,27 +146,25 @@ impl Store {
                      VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
                 )
                 .map_err(err("storing spans"))?;
-            for s in &analysis.spans {
+            for s in &rows.spans {
                 st.execute(params![
                     id,
-                    s.technique.label(),
-                    s.span.start as i64,
-                    s.span.end as i64,
-                    s.span.byte_start as i64,
-                    s.span.byte_end as i64,
+                    s.technique,
+                    s.char_start as i64,
+                    s.char_end as i64,
+                    s.byte_start as i64,
+                    s.byte_end as i64,
                     s.text,
-                    f64::from(s.confidence),
+                    s.confidence,
                 ])
                 .map_err(err("storing spans"))?;
             }
             let mut st = self
                 .conn
-                .prepare_cached("INSERT OR IGNORE INTO sentence_techniques (doc, sentence, technique) VALUES (?1, ?2, ?3)")
+                .prepare_cached("INSERT INTO sentence_techniques (doc, sentence, technique) VALUES (?1, ?2, ?3)")
                 .map_err(err("storing sentence techniques"))?;
-            for s in &analysis.spans {
-                for i in overlapped(s.span.start, s.span.end) {
-                    st.execute(params![id, i as i64, s.technique.label()]).map_err(err("storing sentence techniques"))?;
-                }
+            for r in &rows.sentence_techniques {
+                st.execute(params![id, r.sentence as i64, r.technique]).map_err(err("storing sentence techniques"))?;
             }
             let mut st = self
                 .conn
@@ -191,21 +173,19 @@ impl Store {
                      claim, unattributed, hedged, insinuation) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
                 )
                 .map_err(err("storing sentences"))?;
-            for (i, sentence) in sentences.iter().enumerate() {
-                // The claims stage gives one entry per sentence; a missing one stores as no claim.
-                let c = claims.sentences.iter().find(|c| c.sentence == i);
+            for s in &rows.sentences {
                 st.execute(params![
                     id,
-                    i as i64,
-                    sentence.span.start as i64,
-                    sentence.span.end as i64,
-                    c.and_then(|c| c.checkworthy).map(f64::from),
-                    c.and_then(|c| c.subjective).map(f64::from),
-                    c.map_or("none", |c| c.source.kind.as_str()),
-                    c.is_some_and(|c| c.claim),
-                    c.is_some_and(|c| c.unattributed),
-                    c.is_some_and(|c| c.hedged()),
-                    c.is_some_and(|c| c.insinuation.is_some()),
+                    s.idx as i64,
+                    s.char_start as i64,
+                    s.char_end as i64,
+                    s.checkworthy,
+                    s.subjective,
+                    s.source_kind,
+                    s.claim,
+                    s.unattributed,
+                    s.hedged,
+                    s.insinuation,
                 ])
                 .map_err(err("storing sentences"))?;
             }
