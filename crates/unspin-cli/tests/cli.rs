@@ -747,6 +747,44 @@ fn a_missing_runtime_or_model_is_a_clear_error() {
     }
 }
 
+/// `UNSPIN_HOME` names an installation (`models/`, `runtime/`) that is searched before the
+/// executable's and the source tree's: how the Python package's bundled files are found.
+#[test]
+fn unspin_home_is_searched_first() {
+    let home = tempfile::tempdir().unwrap();
+    // A home whose model is the real one and whose ONNX Runtime is a file that is not a library:
+    // the run must fail on that file, so the library was looked for there first.
+    let model = home.path().join("models/unspin-ptc-minilm");
+    std::fs::create_dir_all(&model).unwrap();
+    for entry in std::fs::read_dir(repo().join("models/unspin-ptc-minilm")).unwrap() {
+        let entry = entry.unwrap();
+        std::fs::copy(entry.path(), model.join(entry.file_name())).unwrap();
+    }
+    let runtime = home.path().join("runtime/onnxruntime");
+    std::fs::create_dir_all(&runtime).unwrap();
+    std::fs::write(runtime.join(unspin::detect::neural::LIBRARY), b"not a library").unwrap();
+    let r = run(unspin()
+        .env("UNSPIN_HOME", home.path())
+        .env_remove("UNSPIN_MODEL")
+        .env_remove("UNSPIN_ORT_LIB")
+        .env_remove("ORT_DYLIB_PATH")
+        .args(["analyze", "--engine", "onnxruntime", "--format", "json"])
+        .arg(example()));
+    assert_ne!(r.code, 0, "{}", r.stdout);
+    assert!(r.stderr.contains(&runtime.display().to_string()), "{}", r.stderr);
+    // With the runtime found elsewhere, the model comes from the home: a broken config there
+    // is what the error names.
+    std::fs::write(model.join("config.json"), b"{").unwrap();
+    std::fs::remove_dir_all(home.path().join("runtime")).unwrap();
+    let r = run(unspin()
+        .env("UNSPIN_HOME", home.path())
+        .env_remove("UNSPIN_MODEL")
+        .args(["analyze", "--format", "json"])
+        .arg(example()));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains(&model.display().to_string()), "{}", r.stderr);
+}
+
 /// `--model` takes a shipped model's name or a folder; the same resolution serves every command.
 #[test]
 fn models_are_chosen_by_name_or_folder() {

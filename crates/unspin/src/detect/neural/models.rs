@@ -39,8 +39,8 @@ pub fn shipped(name: &str) -> Option<&'static ShippedModel> {
 /// The model folder that `choice` names: a shipped model's name, or a folder. Without a choice,
 /// `UNSPIN_MODEL` names it, and without that, [`DEFAULT_MODEL_NAME`].
 ///
-/// A name is looked up as `models/<folder>` (holding a `config.json`) beside the executable or one
-/// to three folders up (an installed tree), then in the source tree. A name wins over a folder of
+/// A name is looked up as `models/<folder>` (holding a `config.json`) under `UNSPIN_HOME`, then
+/// beside the executable or one to three folders up (an installed tree), then in the source tree. A name wins over a folder of
 /// the same name in the working directory; write `./fast` for that. A folder is returned as it
 /// is, and [`super::NeuralDetector::load`] says what is wrong with it.
 pub fn model_dir(choice: Option<&str>) -> Result<PathBuf> {
@@ -54,9 +54,17 @@ pub fn model_dir(choice: Option<&str>) -> Result<PathBuf> {
     }
 }
 
+/// The environment variable naming an installation folder that holds `models/` (and
+/// `runtime/`, see [`super::engine`]): how a relocated install, such as the Python package's
+/// bundled data, tells the library where its files are. Tried before every other place.
+pub const HOME_ENV: &str = "UNSPIN_HOME";
+
 /// Folders that may hold `models/`, in the order they are tried.
 fn search_roots() -> Vec<PathBuf> {
     let mut roots = Vec::new();
+    if let Some(home) = std::env::var_os(HOME_ENV).filter(|v| !v.is_empty()) {
+        roots.push(PathBuf::from(home));
+    }
     if let Some(exe_dir) = std::env::current_exe().ok().and_then(|e| e.parent().map(Path::to_owned)) {
         for up in ["", "..", "../..", "../../.."] {
             roots.push(exe_dir.join(up));

@@ -222,8 +222,8 @@ impl Engine {
     }
 }
 
-/// Finds a runtime library: `explicit`, then the first of `vars` that is set, then `file` beside
-/// the executable, in `../lib` and `../runtime/<subdir>` from it, and in the source tree's
+/// Finds a runtime library: `explicit`, then the first of `vars` that is set, then `file` in
+/// `$UNSPIN_HOME/runtime/<subdir>/`, beside the executable, in `../lib` and `../runtime/<subdir>` from it, and in the source tree's
 /// `runtime/<subdir>/` (where the set-up script puts it).
 fn find_library(
     explicit: Option<&Path>,
@@ -251,6 +251,9 @@ fn find_library(
         }
     }
     let mut dirs = Vec::new();
+    if let Some(home) = std::env::var_os(super::models::HOME_ENV).filter(|v| !v.is_empty()) {
+        dirs.push(PathBuf::from(home).join("runtime").join(subdir));
+    }
     if let Some(exe_dir) = std::env::current_exe().ok().and_then(|e| e.parent().map(Path::to_owned)) {
         dirs.push(exe_dir.clone());
         dirs.push(exe_dir.join("../lib"));

@@ -35,7 +35,7 @@ pub struct OrtEngine {
 static ENVIRONMENT: OnceLock<std::result::Result<ort::environment::Environment, String>> = OnceLock::new();
 
 /// Where ONNX Runtime is looked for, in order: the explicit path; `UNSPIN_ORT_LIB`; `ORT_DYLIB_PATH`;
-/// beside the executable; `../lib` and `../runtime/onnxruntime` from it; the source tree's
+/// `$UNSPIN_HOME/runtime/onnxruntime/`; beside the executable; `../lib` and `../runtime/onnxruntime` from it; the source tree's
 /// `runtime/onnxruntime/` (where the set-up script puts it).
 pub fn find_runtime(explicit: Option<&Path>) -> Result<PathBuf> {
     super::find_library(explicit, &["UNSPIN_ORT_LIB", "ORT_DYLIB_PATH"], "onnxruntime", LIBRARY, "ONNX Runtime", "UNSPIN_ORT_LIB or --onnxruntime")

@@ -31,8 +31,8 @@ pub const LIBRARY: &str = "libopenvino_c.so";
 /// The graph OpenVINO reads, beside `model.onnx` in the model folder.
 pub const GRAPH: &str = "model.ov.onnx";
 
-/// Where OpenVINO is looked for, in order: the explicit path; `UNSPIN_OPENVINO_LIB`; beside the
-/// executable; `../lib` and `../runtime/openvino` from it; the source tree's `runtime/openvino/`.
+/// Where OpenVINO is looked for, in order: the explicit path; `UNSPIN_OPENVINO_LIB`;
+/// `$UNSPIN_HOME/runtime/openvino/`; beside the executable; `../lib` and `../runtime/openvino` from it; the source tree's `runtime/openvino/`.
 pub fn find_library(explicit: Option<&Path>) -> Result<PathBuf> {
     super::find_library(explicit, &["UNSPIN_OPENVINO_LIB"], "openvino", LIBRARY, "OpenVINO", "UNSPIN_OPENVINO_LIB or --openvino")
 }
