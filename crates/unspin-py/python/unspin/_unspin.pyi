@@ -1,0 +1,76 @@
+# Type stubs of the compiled module (crates/unspin-py/src/lib.rs). The public API is in
+# __init__.py; these classes are its building blocks.
+from os import PathLike
+from typing import Iterator, Optional, Union
+
+SCHEMA_VERSION: str
+GENERATOR: str
+
+class UnspinError(Exception):
+    """Any error unspin reports: bad input, a model that cannot load, a bad setting."""
+
+    source: Optional[str]
+    record: Optional[int]
+
+class Document:
+    """A document read from an input, ready to analyse."""
+
+    @property
+    def id(self) -> str: ...
+    @property
+    def text(self) -> str: ...
+    @property
+    def meta(self) -> dict: ...
+    @property
+    def source(self) -> str: ...
+    @property
+    def record(self) -> int: ...
+
+_Item = Union[Document, tuple[str, bytes, str, str, Optional[str]]]
+
+class Analyzed:
+    @property
+    def id(self) -> str: ...
+    @property
+    def source(self) -> str: ...
+    @property
+    def record(self) -> int: ...
+    def document_json(self, tokens: bool = False) -> str: ...
+    def rows_json(self) -> str: ...
+
+class Analyzer:
+    def __init__(
+        self,
+        model: Optional[str] = None,
+        *,
+        threads: Optional[int] = None,
+        jobs: Optional[int] = None,
+        min_confidence: float = 0.0,
+        no_model: bool = False,
+        engine: Optional[str] = None,
+        onnxruntime: Optional[Union[str, PathLike]] = None,
+        openvino: Optional[Union[str, PathLike]] = None,
+    ) -> None: ...
+    @property
+    def model(self) -> str: ...
+    @property
+    def jobs(self) -> int: ...
+    @property
+    def min_confidence(self) -> float: ...
+    def analyze_one(self, item: _Item, min_confidence: Optional[float] = None) -> Analyzed: ...
+    def analyze_batch(
+        self, items: list[_Item], min_confidence: Optional[float] = None
+    ) -> list[tuple[Optional[Analyzed], Optional[str]]]: ...
+
+class Reader:
+    @property
+    def source(self) -> str: ...
+    def __iter__(self) -> Iterator[tuple[int, Optional[Document], Optional[str]]]: ...
+    def __next__(self) -> tuple[int, Optional[Document], Optional[str]]: ...
+
+def expand(path: Union[str, PathLike]) -> list[str]: ...
+def read_path(
+    path: Union[str, PathLike], format: Optional[str] = None, max_doc_bytes: Optional[int] = None
+) -> Reader: ...
+def read_bytes(data: bytes, name: str, format: Optional[str] = None, max_doc_bytes: Optional[int] = None) -> Reader: ...
+def version() -> str: ...
