@@ -18,7 +18,12 @@ if [[ ! -x $venv/bin/python ]]; then
 fi
 "$venv/bin/python" -m pip install --quiet --upgrade pip
 "$venv/bin/python" -m pip install --quiet "pytest>=7" "pandas>=1.5"
-# The README's install command, into this virtualenv.
+# The README's install command, into this virtualenv. Under CI the extension is built with the
+# dev profile (dependencies optimised, see Cargo.toml), which reuses what `cargo test` compiled
+# instead of building the whole library again with release settings; the code is the same.
+if [[ ${CI:-} == true ]]; then
+    export MATURIN_PEP517_ARGS=${MATURIN_PEP517_ARGS:---profile dev}
+fi
 "$venv/bin/python" -m pip install --quiet --force-reinstall --no-deps ./crates/unspin-py
 if [[ -z ${UNSPIN_BIN:-} && ! -x target/debug/unspin && ! -x target/release/unspin ]]; then
     cargo build -p unspin-cli --locked

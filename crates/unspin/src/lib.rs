@@ -22,7 +22,7 @@
 //! the SemEval-2020 Task 11 metrics.
 //!
 //! [`pipeline::Pipeline`] drives the stages for one document; front ends (the CLI, the server,
-//! later Python bindings) feed it documents and hand its output to a writer.
+//! the Python package) feed it documents and hand its output to a writer.
 //!
 //! ```
 //! use unspin::{Document, Metadata, Pipeline};

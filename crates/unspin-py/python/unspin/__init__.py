@@ -200,9 +200,7 @@ class Analysis:
 
     def to_dict(self, tokens: bool = False) -> dict:
         """The CLI's JSON document for this input; ``tokens=True`` adds word tokens (``--tokens``)."""
-        if tokens:
-            return json.loads(self._raw.document_json(True))
-        return json.loads(self._raw.document_json())
+        return json.loads(self._raw.document_json(tokens))
 
     def to_json(self, tokens: bool = False) -> str:
         """:meth:`to_dict` as a JSON string, as the CLI writes it."""

@@ -40,7 +40,6 @@ def to_pandas(analyses: Iterable["Analysis"], level: Level = "documents") -> "pa
     if level not in ("documents", "spans", "sentences"):
         raise UnspinError(f"level must be documents, spans or sentences, not {level!r}")
     records: list = []
-    columns: "list[str] | None" = None
     for analysis in analyses:
         if isinstance(analysis, BaseException):
             continue
@@ -61,7 +60,7 @@ def to_pandas(analyses: Iterable["Analysis"], level: Level = "documents") -> "pa
                 records.append({**key, **sentence, "text": text[start:end]})
     if records:
         return pd.DataFrame.from_records(records)
-    return pd.DataFrame(columns=_empty_columns(level) if columns is None else columns)
+    return pd.DataFrame(columns=_empty_columns(level))
 
 
 def _empty_columns(level: str) -> "list[str]":

@@ -1,5 +1,5 @@
 //! Which model runs: the shipped models by name (`accurate`, `fast`), and how a name or a folder
-//! given by a front end (`--model`, `UNSPIN_MODEL`, later a Python argument) becomes a model
+//! given by a front end (`--model`, `UNSPIN_MODEL`, the Python package's `model=`) becomes a model
 //! folder. Every front end resolves through [`model_dir`], so a name means the same everywhere.
 
 use std::path::{Path, PathBuf};
