@@ -14,6 +14,8 @@ date in the page, so the WARC-Date is the only date there is.
 
     make_warc.py OUT.warc.gz                       # the small test fixture
     make_warc.py OUT.warc.gz --target-bytes 1G     # repeat the articles until OUT is ~1 GiB
+    make_warc.py OUT.warc.gz --host www.example.org --shift-days 40
+                                                   # another outlet, every date 40 days later
 
 Output is deterministic for a given seed: record ids come from a seeded generator and gzip
 members carry no timestamp.
@@ -301,9 +303,18 @@ def http_headers(content_type: str, length: int, extra: list[tuple[str, str]] = 
             *extra, ("Content-Length", str(length)), ("Cache-Control", "max-age=300")]
 
 
-def write_round(w: Writer, n: int, base: dt.datetime, padding: int, suffix: str) -> int:
+def shifted(date: str | None, shift: dt.timedelta) -> str | None:
+    """An article's ISO date moved by `shift`, in the same form (unchanged for a zero shift)."""
+    if date is None or not shift:
+        return date
+    return (dt.datetime.fromisoformat(date) + shift).isoformat()
+
+
+def write_round(w: Writer, n: int, base: dt.datetime, padding: int, suffix: str,
+                shift: dt.timedelta = dt.timedelta(0)) -> int:
     """Write every article once (plus the image and the 404); returns the next record counter."""
     for i, (slug, title, author, date, paragraphs) in enumerate(ARTICLES):
+        date = shifted(date, shift)
         url = f"https://{HOST}/{slug}{suffix}"
         html = page(slug + suffix, title, author, date, paragraphs, padding)
         extra: list[tuple[str, str]] = []
@@ -342,6 +353,7 @@ def parse_size(text: str) -> int:
 
 
 def main() -> int:
+    global HOST
     ap = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("out", help="output path; .gz means one gzip member per record")
     ap.add_argument("--target-bytes", type=parse_size, default=0,
@@ -350,19 +362,25 @@ def main() -> int:
                     help="bytes of inline script per page, to reach the size of real news pages (CC-NEWS averages tens of KB)")
     ap.add_argument("--level", type=int, default=6, help="gzip level (1 is fastest)")
     ap.add_argument("--seed", type=int, default=2024)
+    ap.add_argument("--host", default=HOST, help=f"the outlet's host name in every URL (default {HOST})")
+    ap.add_argument("--shift-days", type=int, default=0,
+                    help="move every date (the pages' and the crawl's) by this many days, e.g. into another month")
     args = ap.parse_args()
+
+    HOST = args.host
+    shift = dt.timedelta(days=args.shift_days)
 
     gz = args.out.endswith(".gz")
     rng = random.Random(args.seed)
-    base = dt.datetime(2024, 3, 6, 10, 0, 0)
+    base = dt.datetime(2024, 3, 6, 10, 0, 0) + shift
     with open(args.out, "wb", buffering=1 << 20) as out:
         w = Writer(out, gz, args.level, rng)
         # The same name for both forms, so a .warc is byte for byte the .warc.gz uncompressed.
         name = args.out.rsplit("/", 1)[-1].removesuffix(".gz")
         w.warcinfo(name, crawl_date(base, 0))
-        n, rounds = write_round(w, 1, base, args.padding, ""), 1
+        n, rounds = write_round(w, 1, base, args.padding, "", shift), 1
         while w.written < args.target_bytes:
-            n = write_round(w, n, base, args.padding, f"-{rounds}")
+            n = write_round(w, n, base, args.padding, f"-{rounds}", shift)
             rounds += 1
     print(f"{args.out}: {w.written} bytes, {rounds} rounds, {rounds * len(ARTICLES)} articles", file=sys.stderr)
     return 0
