@@ -25,7 +25,8 @@ if [[ ${CI:-} == true ]]; then
     export MATURIN_PEP517_ARGS=${MATURIN_PEP517_ARGS:---profile dev}
 fi
 "$venv/bin/python" -m pip install --quiet --force-reinstall --no-deps ./crates/unspin-py
-if [[ -z ${UNSPIN_BIN:-} && ! -x target/debug/unspin && ! -x target/release/unspin ]]; then
+target=${CARGO_TARGET_DIR:-target}
+if [[ -z ${UNSPIN_BIN:-} && ! -x $target/debug/unspin && ! -x $target/release/unspin ]]; then
     cargo build -p unspin-cli --locked
 fi
 # Run from outside the source folder so that the installed package, not python/unspin/, is imported.

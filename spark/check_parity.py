@@ -29,6 +29,7 @@ import argparse
 import collections
 import json
 import math
+import os
 import re
 import shutil
 import subprocess
@@ -98,7 +99,8 @@ def unspin_binary(given):
         return path
     # The debug build: what `cargo test` has already built in CI, so this costs nothing there.
     run(["cargo", "build", "--quiet", "-p", "unspin-cli"], cwd=ROOT)
-    return ROOT / "target" / "debug" / "unspin"
+    target = Path(os.environ.get("CARGO_TARGET_DIR") or ROOT / "target")
+    return (target if target.is_absolute() else ROOT / target) / "debug" / "unspin"
 
 
 def normalise(source: str) -> str:

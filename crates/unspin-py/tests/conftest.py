@@ -15,10 +15,13 @@ DATA = Path(__file__).resolve().parent / "data"
 
 
 def _cli() -> Path:
-    """The `unspin` binary: $UNSPIN_BIN, else the newest of target/{release,debug}/unspin."""
+    """The `unspin` binary: $UNSPIN_BIN, else the newest of {release,debug}/unspin under
+    $CARGO_TARGET_DIR (default: the repository's target/)."""
     if os.environ.get("UNSPIN_BIN"):
         return Path(os.environ["UNSPIN_BIN"])
-    built = [p for p in (REPO / "target/release/unspin", REPO / "target/debug/unspin") if p.is_file()]
+    target = Path(os.environ.get("CARGO_TARGET_DIR") or REPO / "target")
+    target = target if target.is_absolute() else REPO / target
+    built = [p for p in (target / "release/unspin", target / "debug/unspin") if p.is_file()]
     if not built:
         found = shutil.which("unspin")
         if found:
