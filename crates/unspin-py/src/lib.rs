@@ -12,7 +12,7 @@
 //! bad input is an [`unspin::Error`].
 
 use std::io::Cursor;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
 use pyo3::create_exception;
@@ -173,18 +173,29 @@ struct Analyzer {
     pipeline: Pipeline,
     pool: rayon::ThreadPool,
     min_confidence: f32,
-    /// The model's folder name and fingerprint without the settings (`ModelId::version` adds them).
+    /// The model's folder, `None` without a model.
     model_dir: Option<PathBuf>,
     model_name: String,
+    /// The rows' `ModelId` at `min_confidence`, computed once: it hashes the weights.
+    model_id: Arc<ModelId>,
+}
+
+/// The `ModelId` the rows of an analysis at `min_confidence` carry, as `unspin index` stores it.
+fn model_id(dir: Option<&Path>, min_confidence: f32) -> PyResult<ModelId> {
+    let settings = format!("min_confidence={min_confidence}");
+    match dir {
+        Some(dir) => ModelId::of_model_dir(dir, &settings).map_err(py_err),
+        None => Ok(ModelId::none(&settings)),
+    }
 }
 
 impl Analyzer {
-    fn model_id(&self, min_confidence: f32) -> PyResult<ModelId> {
-        let settings = format!("min_confidence={min_confidence}");
-        match &self.model_dir {
-            Some(dir) => ModelId::of_model_dir(dir, &settings).map_err(py_err),
-            None => Ok(ModelId::none(&settings)),
+    /// The `ModelId` at `min_confidence`: the cached one unless a call overrides the setting.
+    fn model_id(&self, min_confidence: f32) -> PyResult<Arc<ModelId>> {
+        if min_confidence == self.min_confidence {
+            return Ok(Arc::clone(&self.model_id));
         }
+        model_id(self.model_dir.as_deref(), min_confidence).map(Arc::new)
     }
 
     fn run(&self, item: Item, min_confidence: f32, model: &Arc<ModelId>) -> Result<Analyzed, unspin::Error> {
@@ -253,7 +264,8 @@ impl Analyzer {
             .thread_name(|i| format!("unspin-{i}"))
             .build()
             .map_err(py_err)?;
-        Ok(Analyzer { pipeline, pool, min_confidence, model_dir, model_name })
+        let model_id = Arc::new(model_id(model_dir.as_deref(), min_confidence)?);
+        Ok(Analyzer { pipeline, pool, min_confidence, model_dir, model_name, model_id })
     }
 
     /// The model's folder name (`unspin-ptc-minilm`), or `none`.
@@ -278,7 +290,7 @@ impl Analyzer {
     fn analyze_one(&self, py: Python<'_>, item: &Bound<'_, PyAny>, min_confidence: Option<f32>) -> PyResult<Analyzed> {
         let item = Item::extract(item)?;
         let min = checked(min_confidence.unwrap_or(self.min_confidence))?;
-        let model = Arc::new(self.model_id(min)?);
+        let model = self.model_id(min)?;
         py.detach(|| self.run(item, min, &model)).map_err(py_err)
     }
 
@@ -292,7 +304,7 @@ impl Analyzer {
         min_confidence: Option<f32>,
     ) -> PyResult<Vec<(Option<Analyzed>, Option<String>)>> {
         let min = checked(min_confidence.unwrap_or(self.min_confidence))?;
-        let model = Arc::new(self.model_id(min)?);
+        let model = self.model_id(min)?;
         // A bad item fails alone, like a bad record in a file.
         let items: Vec<Result<Item, String>> =
             items.iter().map(|obj| Item::extract(obj).map_err(|e| e.to_string())).collect();
