@@ -330,15 +330,15 @@ fn checked(min_confidence: f32) -> PyResult<f32> {
 /// The documents of one input: `(record, Document or None, error message or None)` per item.
 #[pyclass(module = "unspin._unspin")]
 struct Reader {
-    /// The items not yet read, with the input's name for their keys. `None` once exhausted.
-    items: Mutex<Option<(ingest::Documents, String)>>,
-    next_record: Mutex<u64>,
+    /// The items not yet read and the index of the next one. `None` once exhausted.
+    items: Mutex<Option<(ingest::Documents, u64)>>,
+    /// The input's name: its documents' `source`.
     source: String,
 }
 
 impl Reader {
     fn over(items: ingest::Documents, source: String) -> Reader {
-        Reader { items: Mutex::new(Some((items, source.clone()))), next_record: Mutex::new(0), source }
+        Reader { items: Mutex::new(Some((items, 0))), source }
     }
 }
 
@@ -357,15 +357,14 @@ impl Reader {
     fn __next__(&self, py: Python<'_>) -> Option<(u64, Option<Document>, Option<String>)> {
         py.detach(|| {
             let mut guard = self.items.lock().unwrap_or_else(|e| e.into_inner());
-            let (items, source) = guard.as_mut()?;
+            let (items, next) = guard.as_mut()?;
             let Some(item) = items.next() else {
                 *guard = None;
                 return None;
             };
-            let mut next = self.next_record.lock().unwrap_or_else(|e| e.into_inner());
             let record = *next;
             *next += 1;
-            let key = RecordKey { source: source.clone(), record };
+            let key = RecordKey { source: self.source.clone(), record };
             Some(match item.and_then(Pending::load) {
                 Ok(inner) => (record, Some(Document { inner, key }), None),
                 Err(e) => (record, None, Some(e.to_string())),
