@@ -85,7 +85,6 @@ NESTED_ARRAYS = [
 
 _ANALYZER = None
 _ANALYZER_KEY: Any = None
-_LOOKUP = None
 
 
 def analyzer(settings: dict):
@@ -192,20 +191,13 @@ def document_row(rows: dict, at: str) -> tuple:
 
 def outlet_ratings(items: Iterable[str]) -> Iterator[tuple]:
     """``mapPartitions`` body: ``(outlet, factuality, bias, state_media)`` for each outlet, from the
-    ratings shipped in the engine (``unspin outlet``; crates/unspin/src/claims/outlet.rs), which
-    ``unspin trends`` joins to its rows.
+    ratings shipped in the engine (``unspin.outlet``, the tables of ``unspin outlet``), which
+    ``unspin trends`` joins to its rows. An outlet is a host without ``www.``, as the claims stage
+    takes it from a document's URL."""
+    import unspin
 
-    The package has no lookup function of its own; the claims stage looks the outlet of a
-    document's URL up in the same tables, so each outlet is read off ``claims.outlet`` of a one-line
-    document whose URL is ``http://OUTLET/`` (an outlet is a host without ``www.``; the lookup
-    takes a URL's host the same way, so the two agree)."""
-    global _LOOKUP
-    if _LOOKUP is None:
-        import unspin
-
-        _LOOKUP = unspin.Analyzer(no_model=True, threads=1, jobs=1)
     for outlet in items:
-        found = _LOOKUP.analyze("Outlet lookup.", url=f"http://{outlet}/").claims.get("outlet") or {}
+        found = unspin.outlet(outlet)
         profile = found.get("profile") or {}
         state = found.get("state_media") or {}
         yield (outlet, profile.get("factuality"), profile.get("bias"), state.get("affiliation"))

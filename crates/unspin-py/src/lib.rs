@@ -419,6 +419,19 @@ fn read_bytes(data: Vec<u8>, name: String, format: Option<&str>, max_doc_bytes: 
     Ok(Reader::over(items, name))
 }
 
+/// What the shipped tables know of the outlet behind a domain, host or URL, as JSON: the
+/// `outlet` object of `unspin outlet --format json` (status `known`, `unknown` or `invalid`).
+#[pyfunction]
+fn outlet_json(query: &str) -> PyResult<String> {
+    serde_json::to_string(&unspin::claims::outlet::lookup(query)).map_err(py_err)
+}
+
+/// The 14 techniques, in the organizers' label order: `(label, name, definition)`.
+#[pyfunction]
+fn techniques() -> Vec<(&'static str, &'static str, &'static str)> {
+    unspin::detect::Technique::ALL.iter().map(|t| (t.label(), t.name(), t.definition())).collect()
+}
+
 /// The `unspin` version the module was built from.
 #[pyfunction]
 fn version() -> &'static str {
@@ -438,5 +451,7 @@ fn _unspin(m: &Bound<'_, PyModule>) -> PyResult<()> {
     m.add_function(wrap_pyfunction!(read_path, m)?)?;
     m.add_function(wrap_pyfunction!(read_bytes, m)?)?;
     m.add_function(wrap_pyfunction!(version, m)?)?;
+    m.add_function(wrap_pyfunction!(outlet_json, m)?)?;
+    m.add_function(wrap_pyfunction!(techniques, m)?)?;
     Ok(())
 }

@@ -45,7 +45,10 @@ __all__ = [
     "UnspinError",
     "GENERATOR",
     "SCHEMA_VERSION",
+    "TECHNIQUES",
+    "TECHNIQUE_NAMES",
     "analyze",
+    "outlet",
     "read",
     "to_pandas",
     "__version__",
@@ -460,6 +463,29 @@ def read(
                 raise err
             if errors == "return":
                 yield err
+
+
+TECHNIQUES: "tuple[str, ...]" = tuple(label for label, _name, _definition in _unspin.techniques())
+"""The 14 technique labels of the SemEval-2020 Task 11 inventory, in the organizers' order: the
+values of ``Span.technique`` and the technique columns of :func:`to_pandas`."""
+
+TECHNIQUE_NAMES: "dict[str, str]" = {label: name for label, name, _definition in _unspin.techniques()}
+"""Each technique label's plain name (``"Loaded_Language"`` → ``"Loaded language"``)."""
+
+
+def outlet(query: str) -> "dict[str, Any]":
+    """What the shipped tables know of the outlet behind a domain, host or URL: the ``outlet``
+    object of ``unspin outlet --format json``.
+
+    ``status`` is ``"known"`` (with ``profile``: factuality, bias and where the rating comes
+    from), ``"unknown"`` (a host name the ratings do not hold) or ``"invalid"`` (with
+    ``reason``: not something an outlet can be looked up by). ``state_media``, when present,
+    gives the outlet's ownership and state affiliation, with its source. Subdomains and
+    ``www.`` resolve to the outlet (``https://news.example.co.uk/x`` → ``example.co.uk`` if
+    rated so)."""
+    if not isinstance(query, str):
+        raise TypeError(f"outlet() takes a str, not {type(query).__name__}")
+    return json.loads(_unspin.outlet_json(query))
 
 
 from ._frames import to_pandas  # noqa: E402  (uses Analysis)
