@@ -43,9 +43,16 @@ def read_tsv(path: Path, text_col: str, label_col: str, positive: str):
     return [r[ti] for r in rows], np.array([1.0 if r[li].strip() == positive else 0.0 for r in rows])
 
 
-def features(sess, tok, texts, batch=64, max_len=128):
-    cls, sep = tok.token_to_id("[CLS]"), tok.token_to_id("[SEP]")
-    out = np.zeros((len(texts), 384), dtype=np.float32)
+def hidden_size(sess) -> int:
+    """The encoder's width, from the ONNX graph's `hidden` output ([batch, seq, hidden])."""
+    return int(next(o.shape[-1] for o in sess.get_outputs() if o.name == "hidden"))
+
+
+def features(sess, tok, texts, batch=64, max_len=128, frame=None):
+    """Mean token state of each text read alone; `frame` is the (first, last) framing token ids
+    (BERT's [CLS]/[SEP] when None)."""
+    cls, sep = frame or (tok.token_to_id("[CLS]"), tok.token_to_id("[SEP]"))
+    out = np.zeros((len(texts), hidden_size(sess)), dtype=np.float32)
     encs = [tok.encode(t, add_special_tokens=False).ids[: max_len - 2] for t in texts]
     order = sorted(range(len(texts)), key=lambda i: -len(encs[i]))
     for b0 in range(0, len(order), batch):
@@ -72,11 +79,12 @@ def window_starts(n, content, stride):
     return starts
 
 
-def context_features(sess, tok, texts, max_len=256, stride=192, run=12):
+def context_features(sess, tok, texts, max_len=256, stride=192, run=12, frame=None):
     """Mean token state of each text read inside a pseudo-article of `run` consecutive texts."""
-    cls, sep = tok.token_to_id("[CLS]"), tok.token_to_id("[SEP]")
+    cls, sep = frame or (tok.token_to_id("[CLS]"), tok.token_to_id("[SEP]"))
     content = max_len - 2
-    out = np.zeros((len(texts), 384), dtype=np.float32)
+    width = hidden_size(sess)
+    out = np.zeros((len(texts), width), dtype=np.float32)
     for d0 in range(0, len(texts), run):
         encs = [tok.encode(t, add_special_tokens=False).ids for t in texts[d0:d0 + run]]
         ids = [i for e in encs for i in e]
@@ -84,7 +92,7 @@ def context_features(sess, tok, texts, max_len=256, stride=192, run=12):
         n = len(ids)
         if n == 0:
             continue
-        sums, counts = np.zeros((n, 384)), np.zeros(n)
+        sums, counts = np.zeros((n, width)), np.zeros(n)
         for s in window_starts(n, content, stride):
             w = ids[s:s + content]
             x = np.array([[cls] + w + [sep]], dtype=np.int64)
