@@ -10,12 +10,15 @@
 set -euo pipefail
 root=$(cd "$(dirname "$0")/.." && pwd)
 val=${1:-$root/training/out/val}
+[[ $# -gt 0 ]] && shift  # the rest goes to `unspin eval`
 bin=${UNSPIN:-$root/target/release/unspin}
+# ENGINE=onnxruntime|openvino picks the engine (default: what `unspin` picks); UNSPIN_MODEL the model.
+engine=(--engine "${ENGINE:-auto}")
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
-"$bin" analyze --format semeval --progress never "$val/articles" >"$out/flc.labels"
+"$bin" analyze "${engine[@]}" --format semeval --progress never "$val/articles" >"$out/flc.labels"
 cut -f1,3,4 "$out/flc.labels" >"$out/si.labels"
-"$bin" classify --spans "$val/template-tc.labels" --articles "$val/articles" >"$out/tc.labels"
+"$bin" classify "${engine[@]}" --spans "$val/template-tc.labels" --articles "$val/articles" >"$out/tc.labels"
 for task in si flc tc; do
     case $task in si) gold=$val/gold-si.labels ;; *) gold=$val/gold-flc-tc.labels ;; esac
     echo "== $task"
