@@ -20,6 +20,11 @@ What is chosen here, and how, so that no reported figure comes from sentences it
   Fold k is then scored with them. The report gives the mean and spread over folds, the figure on
   the dev file's sentences alone (the same out-of-fold predictions, restricted to dev), and a
   reliability table of the calibrated held-out scores.
+- **Engines** (`--engines ort,ov`, the default): the states are read by both engines the Rust
+  side runs, ONNX Runtime on `model.onnx` (int8 activations) and OpenVINO on `model.ov.onnx`
+  (bf16 activations where the CPU has bf16 units). For a 12-layer encoder the two readings differ
+  enough to shift a sentence's score by 0.1–0.2, so the heads are fitted on both, each sentence
+  counting once per engine and reading, and the figures pool both engines' held-out scores.
 - **Shipped heads** (--write): the L2 strength, calibration and threshold chosen on all
   out-of-fold scores; the regression refitted on every sentence; the calibration folded into the
   weights (w' = a·w, b' = a·b + c), so the Rust side, which computes sigmoid(w'·x + b'), needs no
@@ -43,6 +48,35 @@ from sentence_heads import context_features, features, fit_logreg, f1_pos, macro
 L2S = (1e-3, 1e-2, 3e-2, 1e-1)
 BLOCK = 60  # sentences per fold block: a multiple of the 12-sentence pseudo-articles
 GRID = np.round(np.arange(0.05, 0.96, 0.01), 2)
+
+
+class OpenVinoSession:
+    """`model.ov.onnx` in OpenVINO, with the `run` / `get_outputs` calls `sentence_heads.py` makes
+    of an ONNX Runtime session (bf16 where the CPU has bf16 units, as in Rust)."""
+
+    def __init__(self, graph: Path, threads: int):
+        import openvino as ov
+
+        core = ov.Core()
+        caps = core.get_property("CPU", "OPTIMIZATION_CAPABILITIES")
+        precision = "bf16" if "BF16" in caps else "f32"
+        self.model = core.compile_model(str(graph), "CPU", {"INFERENCE_PRECISION_HINT": precision,
+                                                             "INFERENCE_NUM_THREADS": threads})
+        self.request = self.model.create_infer_request()
+        self.precision = precision
+
+    def get_outputs(self):
+        class Out:
+            def __init__(self, name, shape):
+                self.name, self.shape = name, shape
+
+        return [Out(o.get_any_name(), [d.get_length() if d.is_static else None for d in o.get_partial_shape()])
+                for o in self.model.outputs]
+
+    def run(self, _names, feeds):
+        res = self.request.infer(feeds)
+        by_name = {o.get_any_name(): res[o] for o in self.model.outputs}
+        return by_name["token_logits"], by_name["hidden"]
 
 
 def sigmoid(z):
@@ -106,6 +140,7 @@ def main():
     ap.add_argument("--subjectivity", type=Path, required=True)
     ap.add_argument("--folds", type=int, default=5)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--engines", default="ort,ov", help="which engines' readings to fit on: ort, ov or both (ort,ov)")
     ap.add_argument("--cache", type=Path, help="keep the encoder's sentence features here (npz) and reuse them")
     ap.add_argument("--write", action="store_true", help="write the shipped heads and thresholds into the model folder")
     args = ap.parse_args()
@@ -117,9 +152,17 @@ def main():
     cfg = json.loads(cfg_path.read_text())
     tok, (first, last, _pad) = ptc.model_tokenizer(args.model, cfg)
     frame = (first, last)
-    opts = ort.SessionOptions()
-    opts.intra_op_num_threads = args.threads
-    sess = ort.InferenceSession(str(args.model / "model.onnx"), opts, providers=["CPUExecutionProvider"])
+    engines = [e.strip() for e in args.engines.split(",") if e.strip()]
+    sessions = {}
+    for engine in engines:
+        if engine == "ort":
+            opts = ort.SessionOptions()
+            opts.intra_op_num_threads = args.threads
+            sessions[engine] = ort.InferenceSession(str(args.model / "model.onnx"), opts, providers=["CPUExecutionProvider"])
+        elif engine == "ov":
+            sessions[engine] = OpenVinoSession(args.model / "model.ov.onnx", args.threads)
+        else:
+            raise SystemExit(f"unknown engine {engine!r}: ort or ov")
     max_len, stride = cfg.get("max_len", 256), cfg.get("stride", 192)
     tasks = {
         "checkworthy": (args.checkworthy, "CT24_checkworthy_english_train.tsv", "CT24_checkworthy_english_dev.tsv",
@@ -139,22 +182,27 @@ def main():
             is_dev += [k == 1] * len(x)
             fold += [(i // BLOCK) % args.folds for i in range(len(x))]
         y, is_dev, fold = np.concatenate(y), np.array(is_dev), np.array(fold)
-        feats = {}
-        for reading in ("alone", "context"):
-            key = f"{name}-{reading}"
-            if key not in cache:
-                print(f"[{time.time() - t0:.0f}s] {name}: reading {len(texts)} sentences {reading}", flush=True)
-                if reading == "alone":
-                    cache[key] = features(sess, tok, texts, max_len=max_len, frame=frame)
-                else:
-                    # Pseudo-articles per file, so none spans the train/dev boundary.
-                    n_train = int((~is_dev).sum())
-                    cache[key] = np.concatenate([
-                        context_features(sess, tok, texts[:n_train], max_len, stride, frame=frame),
-                        context_features(sess, tok, texts[n_train:], max_len, stride, frame=frame)])
-                if args.cache:
-                    np.savez(args.cache, **cache)
-            feats[reading] = cache[key]
+        feats = {"alone": [], "context": []}
+        for engine, sess in sessions.items():
+            for reading in ("alone", "context"):
+                key = f"{name}-{reading}" + ("" if engine == "ort" else f"-{engine}")
+                if key not in cache:
+                    print(f"[{time.time() - t0:.0f}s] {name}: reading {len(texts)} sentences {reading} ({engine})", flush=True)
+                    if reading == "alone":
+                        cache[key] = features(sess, tok, texts, max_len=max_len, frame=frame)
+                    else:
+                        # Pseudo-articles per file, so none spans the train/dev boundary.
+                        n_train = int((~is_dev).sum())
+                        cache[key] = np.concatenate([
+                            context_features(sess, tok, texts[:n_train], max_len, stride, frame=frame),
+                            context_features(sess, tok, texts[n_train:], max_len, stride, frame=frame)])
+                    if args.cache:
+                        np.savez(args.cache, **cache)
+                feats[reading].append(cache[key])
+        # Each engine's reading is one more copy of every sentence.
+        copies = len(sessions)
+        feats = {r: np.concatenate(v) for r, v in feats.items()}
+        y, is_dev, fold = np.tile(y, copies), np.tile(is_dev, copies), np.tile(fold, copies)
         both = np.concatenate([feats["alone"], feats["context"]])
         y2 = np.concatenate([y, y])
         fold2 = np.concatenate([fold, fold])
@@ -166,7 +214,8 @@ def main():
                 for r in ("alone", "context"):
                     oof[r][l2][fold == k] = feats[r][fold == k] @ w + b
             print(f"[{time.time() - t0:.0f}s] {name}: l2={l2} out-of-fold done", flush=True)
-        entry = {"measure": mname, "sentences": len(y), "dev_sentences": int(is_dev.sum()), "positives": int(y.sum())}
+        entry = {"measure": mname, "engines": list(sessions), "sentences": len(y) // copies,
+                 "dev_sentences": int(is_dev.sum()) // copies, "positives": int(y.sum()) // copies}
         for r in ("alone", "context"):
             p_cal = np.zeros(len(y))
             per_fold, chosen = [], []
