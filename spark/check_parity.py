@@ -268,6 +268,7 @@ def main() -> int:
     ap.add_argument("--master", default="local[2]", help="Spark master for the job (default local[2])")
     ap.add_argument("--work", help="keep inputs and outputs in this new folder (default: a temporary one, removed)")
     ap.add_argument("--job-arg", action="append", default=[], help="an option for the Spark job only")
+    ap.add_argument("--model", default="fast", help="the model both sides run (default fast, the corpus model)")
     args = ap.parse_args()
     try:
         import pyarrow  # noqa: F401
@@ -288,7 +289,8 @@ def main() -> int:
         binary = unspin_binary(args.unspin)
         db = work / "cli.sqlite"
         # Index the folder and the file as the job gets them; some records fail: exit 1.
-        _, cli_s = run([binary, "index", "--db", db, "--jobs", "2", "--progress", "never", *inputs], ok=(1,))
+        _, cli_s = run([binary, "index", "--db", db, "--model", args.model, "--jobs", "2", "--progress", "never", *inputs],
+                       ok=(1,))
         cli_trends = {}
         for by, _ in GROUPINGS:
             done, _ = run([binary, "trends", "--db", db, "--by", by, "--format", "json"])
@@ -298,7 +300,8 @@ def main() -> int:
         spark_out = work / "spark"
         job_inputs = [inputs[0], f"file://{inputs[1]}", inputs[2]]
         done, spark_s = run(
-            [ROOT / "scripts" / "spark-local.sh", "--master", args.master, "--out", spark_out, *args.job_arg,
+            [ROOT / "scripts" / "spark-local.sh", "--master", args.master, "--out", spark_out, "--model", args.model,
+             *args.job_arg,
              *job_inputs],
             ok=(1,),
         )

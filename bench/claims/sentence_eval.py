@@ -1,7 +1,7 @@
 """Scores `unspin claims --sentences` (the Rust sentence mode, a model's shipped heads and
 thresholds) on the CheckThat! dev files: check-worthiness F1 of "Yes" and subjectivity macro-F1.
 
-    python3 bench/claims/sentence_eval.py [--model fast|accurate|DIR] [--unspin target/release/unspin]
+    python3 bench/claims/sentence_eval.py [--model accurate|fast|DIR] [--unspin target/release/unspin]
 
 The dev sentences are part of the cross-validation that chose the heads' thresholds
 (training/sentence_cv.py), so these figures check that Rust reproduces the Python reading; the
@@ -37,7 +37,7 @@ def f1(gold, pred) -> float:
 
 def main() -> int:
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("--model", default="fast")
+    ap.add_argument("--model", default="accurate")
     ap.add_argument("--unspin", default=str(ROOT / "target/release/unspin"))
     ap.add_argument("--data", type=Path, default=DATA)
     args = ap.parse_args()

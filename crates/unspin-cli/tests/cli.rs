@@ -768,7 +768,7 @@ fn unspin_home_is_searched_first() {
         .env_remove("UNSPIN_MODEL")
         .env_remove("UNSPIN_ORT_LIB")
         .env_remove("ORT_DYLIB_PATH")
-        .args(["analyze", "--engine", "onnxruntime", "--format", "json"])
+        .args(["analyze", "--model", "fast", "--engine", "onnxruntime", "--format", "json"])
         .arg(example()));
     assert_ne!(r.code, 0, "{}", r.stdout);
     assert!(r.stderr.contains(&runtime.display().to_string()), "{}", r.stderr);
@@ -779,7 +779,7 @@ fn unspin_home_is_searched_first() {
     let r = run(unspin()
         .env("UNSPIN_HOME", home.path())
         .env_remove("UNSPIN_MODEL")
-        .args(["analyze", "--format", "json"])
+        .args(["analyze", "--model", "fast", "--format", "json"])
         .arg(example()));
     assert_eq!(r.code, 2, "{}", r.stderr);
     assert!(r.stderr.contains(&model.display().to_string()), "{}", r.stderr);
@@ -799,8 +799,7 @@ fn models_are_chosen_by_name_or_folder() {
         }
         run(cmd.arg(example()))
     };
-    // `fast` is the MiniLM model: the default today, by name, by folder and by UNSPIN_MODEL, the
-    // same output.
+    // `fast` is the MiniLM model: by name, by folder and by UNSPIN_MODEL, the same output.
     let by_name = analyze(Some("fast"), None);
     assert_eq!(by_name.code, 0, "{}", by_name.stderr);
     let v: Value = serde_json::from_str(&by_name.stdout).unwrap();
@@ -812,20 +811,18 @@ fn models_are_chosen_by_name_or_folder() {
     assert_eq!(by_folder.stdout, by_name.stdout);
     let by_env = analyze(None, Some("fast"));
     assert_eq!(by_env.stdout, by_name.stdout);
-    let by_default = analyze(None, None);
-    assert_eq!(by_default.stdout, by_name.stdout, "fast is the default until the accurate model ships");
 
-    // `accurate` is all-mpnet-base-v2 in models/unspin-ptc-mpnet: until its weights are committed,
-    // asking for it is a usage error that names the folder.
+    // `accurate` is all-mpnet-base-v2 in models/unspin-ptc-mpnet, and the default.
     let accurate = analyze(Some("accurate"), None);
-    if repo().join("models/unspin-ptc-mpnet/config.json").is_file() {
-        assert_eq!(accurate.code, 0, "{}", accurate.stderr);
-    } else {
-        assert_eq!(accurate.code, 2, "{}", accurate.stderr);
-        assert!(accurate.stderr.contains("models/unspin-ptc-mpnet"), "{}", accurate.stderr);
-        assert!(accurate.stderr.contains("accurate model (all-mpnet-base-v2) is not installed"), "{}", accurate.stderr);
-        assert!(accurate.stdout.is_empty());
-    }
+    assert_eq!(accurate.code, 0, "{}", accurate.stderr);
+    let v: Value = serde_json::from_str(&accurate.stdout).unwrap();
+    assert!(!v["documents"][0]["spans"].as_array().unwrap().is_empty(), "the model ran");
+    assert_eq!(v["documents"][0]["claims"]["scorer"], "unspin-ptc-mpnet");
+    assert_ne!(accurate.stdout, by_name.stdout, "two models, two readings");
+    let by_default = analyze(None, None);
+    assert_eq!(by_default.stdout, accurate.stdout, "accurate is the default");
+    let by_env = analyze(None, Some("accurate"));
+    assert_eq!(by_env.stdout, accurate.stdout);
 
     // Neither a name nor a folder: the names are listed, wherever the word came from.
     let unknown = analyze(Some("nosuchname"), None);
@@ -1050,7 +1047,7 @@ fn analyze_scores_claims_with_the_models_sentence_heads() {
     let v: Value = serde_json::from_str(&r.stdout).unwrap();
     let claims = &v["documents"][0]["claims"];
     assert_eq!(claims["basis"], "checkworthy");
-    assert_eq!(claims["scorer"], "unspin-ptc-minilm");
+    assert_eq!(claims["scorer"], "unspin-ptc-mpnet", "the default model");
     let sentences = claims["sentences"].as_array().unwrap();
     for s in sentences {
         for key in ["checkworthy", "subjective"] {

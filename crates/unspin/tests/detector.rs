@@ -3,7 +3,8 @@
 //! subjectivity) that share its forward pass. (Agreement with the Python reference is checked by
 //! `training/reference.py`, which needs the training environment.)
 //!
-//! Needs the model (`models/unspin-ptc-minilm`, in the repository), ONNX Runtime and OpenVINO
+//! Runs on the model `UNSPIN_MODEL` names, else the default (`accurate`, models/unspin-ptc-mpnet):
+//! `.ci/run` runs this file once for each shipped model. Needs ONNX Runtime and OpenVINO
 //! (`scripts/setup-runtime.sh`, which `.ci/run` runs). The tests run on the engine the machine
 //! gets by default (`UNSPIN_ENGINE` can pick one); `both_engines_read_our_article_alike` runs both.
 
@@ -17,6 +18,11 @@ use unspin::{Document, Metadata, Pipeline};
 /// The default model's folder ($UNSPIN_MODEL, else the default name).
 fn default_model_dir() -> std::path::PathBuf {
     model_dir(None).unwrap_or_else(|e| panic!("the default model must be installed: {e}"))
+}
+
+/// The model's name, as analyses record it (`claims.scorer`): its folder's name.
+fn model_name() -> String {
+    default_model_dir().file_name().unwrap().to_string_lossy().into_owned()
 }
 
 /// The shipped model with 2 threads over `sessions` sessions, on the default engine.
@@ -189,7 +195,7 @@ fn sentence_heads_score_every_sentence_in_the_detectors_pass() {
     let analysis = pipeline().analyze(Document::new("t", CLAIMS_TEXT, Metadata::default())).unwrap();
     let c = &analysis.claims;
     assert_eq!(c.basis, ClaimBasis::Checkworthy);
-    assert_eq!(c.scorer.as_deref(), Some("unspin-ptc-minilm"));
+    assert_eq!(c.scorer.as_deref(), Some(model_name().as_str()));
     let s = &c.sentences;
     assert_eq!(s.len(), 3);
     let texts: Vec<&str> = analysis.segmentation.sentences.iter().map(|x| x.span.text(CLAIMS_TEXT)).collect();
@@ -225,7 +231,7 @@ fn sentence_mode_scores_each_line_as_it_scores_alone() {
     let texts = ["The US knew in advance.", "", "🙂🙂", "Turnout was 61 percent, the commission said.", "\"", "Thank you."];
     let batch = scorer().score_texts(&texts).unwrap();
     assert_eq!(batch.scores.len(), texts.len());
-    assert_eq!(batch.scorer, "unspin-ptc-minilm");
+    assert_eq!(batch.scorer, model_name());
     assert_eq!(batch.scores[1], SentenceScores::default(), "an empty line has nothing to score");
     for (text, got) in texts.iter().zip(&batch.scores) {
         // Whatever lines come before or after, a line scores as it does on its own.
@@ -300,10 +306,23 @@ fn both_engines_read_our_article_alike() {
     );
     assert!(!found(&ov.spans, "bureaucrats").is_empty(), "{:?}", texts(&ov));
     assert!((ort.stats.score - ov.stats.score).abs() < 0.05, "{} against {}", ort.stats.score, ov.stats.score);
-    for (x, y) in ort.claims.sentences.iter().zip(&ov.claims.sentences) {
-        let (x, y) = (x.checkworthy.expect("scored"), y.checkworthy.expect("scored"));
-        assert!((x - y).abs() < 0.1, "check-worthiness {x} against {y}");
-    }
+    // Sentence scores: int8 activations move the larger model's states more than the small
+    // one's, so single sentences may differ by 0.2 (the accurate model's heads are fitted on both
+    // engines' readings, and on the dev sentences the two engines' F1 differ by 0.01); the average
+    // and the claims stay close.
+    let pairs: Vec<(f32, f32)> = ort
+        .claims
+        .sentences
+        .iter()
+        .zip(&ov.claims.sentences)
+        .map(|(x, y)| (x.checkworthy.expect("scored"), y.checkworthy.expect("scored")))
+        .collect();
+    assert!(!pairs.is_empty());
+    let mean = pairs.iter().map(|(x, y)| (x - y).abs()).sum::<f32>() / pairs.len() as f32;
+    let worst = pairs.iter().map(|(x, y)| (x - y).abs()).fold(0f32, f32::max);
+    assert!(mean < 0.08 && worst < 0.3, "check-worthiness differs by {mean} on average, {worst} at most: {pairs:?}");
+    let agree = ort.claims.sentences.iter().zip(&ov.claims.sentences).filter(|(x, y)| x.claim == y.claim).count();
+    assert!(5 * agree >= 4 * pairs.len(), "{agree} of {} claim flags agree", pairs.len());
 }
 
 #[test]

@@ -226,7 +226,7 @@ class Analyzer:
     """A loaded model, for analysing many documents.
 
     ``model``: ``"accurate"``, ``"fast"`` or a model folder; ``None`` takes ``UNSPIN_MODEL`` or
-    the default (``accurate`` once its weights ship, ``fast`` until then). ``threads``: cores to
+    the default, ``accurate`` (``fast`` is about three times faster, for corpora). ``threads``: cores to
     use in all (default: every core). ``jobs``: documents analysed at once by
     :meth:`analyze_many` (default: ``threads``; each gets ``threads // jobs`` cores, so
     ``jobs=1`` suits one document at a time). ``min_confidence`` drops weaker spans.

@@ -23,10 +23,8 @@ pub const SHIPPED_MODELS: [ShippedModel; 2] = [
     ShippedModel { name: "fast", folder: "unspin-ptc-minilm", encoder: "all-MiniLM-L6-v2" },
 ];
 
-/// The model that runs when none is named. It becomes `"accurate"` when the accurate model's
-/// weights are committed (`models/unspin-ptc-mpnet/`, issue 11); until then that folder does
-/// not exist, and a default that cannot load would break every command.
-pub const DEFAULT_MODEL_NAME: &str = "fast";
+/// The model that runs when none is named: the accurate one. Corpus-scale runs name `fast`.
+pub const DEFAULT_MODEL_NAME: &str = "accurate";
 
 /// The environment variable that names a model (a name or a folder) when the caller gives none.
 pub const MODEL_ENV: &str = "UNSPIN_MODEL";
