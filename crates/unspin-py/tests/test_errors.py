@@ -23,7 +23,7 @@ import unspin
         ({"text": "A sentence.", "id": 7}, "id must be a str"),
         ({"text": "A sentence.", "min_confidence": -1.0}, "min"),
         ({"text": "A sentence.", "model": "nosuchname"}, "unknown model"),
-        ({"text": "A sentence.", "model": "accurate"}, "not installed|accurate"),
+        ({"text": "A sentence.", "model": "/nonexistent/model-folder"}, "no model here \\(config.json is missing\\)"),
     ],
 )
 def test_analyze_rejects(kwargs, message):
