@@ -43,7 +43,7 @@ import numpy as np
 import torch
 
 import ptc
-from sentence_heads import context_features, features, fit_logreg, f1_pos, macro_f1, read_tsv
+from sentence_heads import context_features, features, fit_logreg, f1_pos, macro_f1, read_tsv, write_heads
 
 L2S = (1e-3, 1e-2, 3e-2, 1e-1)
 BLOCK = 60  # sentences per fold block: a multiple of the 12-sentence pseudo-articles
@@ -248,18 +248,7 @@ def main():
         report[name] = entry
     print(json.dumps(report, indent=1))
     if args.write:
-        from safetensors.numpy import save_file
-
-        tensors = {}
-        for r, prefix in (("alone", "sentence_head"), ("context", "context_head")):
-            tensors[f"{prefix}.weight"] = np.stack(heads[r][0]).astype(np.float32)
-            tensors[f"{prefix}.bias"] = np.array(heads[r][1], dtype=np.float32)
-        save_file(tensors, str(args.model / "sentence_heads.safetensors"))
-        cfg["sentence_heads"] = list(tasks)
-        cfg["sentence_thresholds"] = thresholds["alone"]
-        cfg["context_thresholds"] = thresholds["context"]
-        cfg["sentence_validation"] = report
-        cfg_path.write_text(json.dumps(cfg, indent=1) + "\n")
+        write_heads(args.model, heads, list(tasks), thresholds["alone"], thresholds["context"], report)
         print(f"wrote {args.model / 'sentence_heads.safetensors'} and {cfg_path}")
 
 

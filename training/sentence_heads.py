@@ -229,20 +229,28 @@ def main():
         report[name] = entry
     print(json.dumps(report, indent=1))
     if args.write:
-        from safetensors.numpy import save_file
+        write_heads(args.model, heads, list(tasks),
+                    {k: v["alone"]["threshold"] for k, v in report.items()},
+                    {k: v["context"]["threshold"] for k, v in report.items()}, report)
 
-        tensors = {}
-        for reading, prefix in (("alone", "sentence_head"), ("context", "context_head")):
-            tensors[f"{prefix}.weight"] = np.stack(heads[reading][0]).astype(np.float32)
-            tensors[f"{prefix}.bias"] = np.array(heads[reading][1], dtype=np.float32)
-        save_file(tensors, str(args.model / "sentence_heads.safetensors"))
-        cfg_path = args.model / "config.json"
-        cfg = json.loads(cfg_path.read_text())
-        cfg["sentence_heads"] = list(tasks)
-        cfg["sentence_thresholds"] = {k: v["alone"]["threshold"] for k, v in report.items()}
-        cfg["context_thresholds"] = {k: v["context"]["threshold"] for k, v in report.items()}
-        cfg["sentence_validation"] = report
-        cfg_path.write_text(json.dumps(cfg, indent=1) + "\n")
+
+def write_heads(model: Path, heads: dict, tasks: list, alone_thresholds: dict, context_thresholds: dict, report: dict):
+    """Writes MODEL/sentence_heads.safetensors from `heads` ({"alone"|"context": (weights per
+    task, biases per task)}) and the tasks, thresholds and report into MODEL/config.json."""
+    from safetensors.numpy import save_file
+
+    tensors = {}
+    for reading, prefix in (("alone", "sentence_head"), ("context", "context_head")):
+        tensors[f"{prefix}.weight"] = np.stack(heads[reading][0]).astype(np.float32)
+        tensors[f"{prefix}.bias"] = np.array(heads[reading][1], dtype=np.float32)
+    save_file(tensors, str(model / "sentence_heads.safetensors"))
+    cfg_path = model / "config.json"
+    cfg = json.loads(cfg_path.read_text())
+    cfg["sentence_heads"] = tasks
+    cfg["sentence_thresholds"] = alone_thresholds
+    cfg["context_thresholds"] = context_thresholds
+    cfg["sentence_validation"] = report
+    cfg_path.write_text(json.dumps(cfg, indent=1) + "\n")
 
 
 if __name__ == "__main__":
