@@ -221,7 +221,8 @@ pub struct DetectorArgs {
 /// Which model runs and how.
 #[derive(Debug, Args)]
 pub struct ModelArgs {
-    /// Which model: `accurate` (all-mpnet-base-v2, models/unspin-ptc-mpnet), `fast` (all-MiniLM-L6-v2, models/unspin-ptc-minilm), or the path of a
+    /// Which model: `accurate` (all-mpnet-base-v2, models/unspin-ptc-mpnet), `fast`
+    /// (all-MiniLM-L6-v2, models/unspin-ptc-minilm), or the path of a
     /// model folder (write `./fast` for a folder named like a model) [default: $UNSPIN_MODEL,
     /// else accurate].
     #[arg(long, value_name = "NAME|DIR")]
