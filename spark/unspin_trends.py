@@ -16,10 +16,9 @@ from __future__ import annotations
 from typing import Any, Callable, Dict, List, Optional, Tuple
 
 # The 14 techniques of the SemEval-2020 Task 11 inventory, by their labels: every row of a
-# grouping by outlet or month carries a rate for each. The engine's own list (unspin.TECHNIQUES)
-# when the package is installed where this runs; the driver of a cluster may not have it, so the
-# labels are also written here, and a test checks that the two lists are the same.
-_LABELS = [
+# grouping by outlet or month carries a rate for each. Written out because the driver of a cluster
+# may not have the unspin package; a test holds the list equal to unspin.TECHNIQUES.
+TECHNIQUES = [
     "Appeal_to_Authority",
     "Appeal_to_fear-prejudice",
     "Bandwagon,Reductio_ad_hitlerum",
@@ -35,12 +34,6 @@ _LABELS = [
     "Thought-terminating_Cliches",
     "Whataboutism,Straw_Men,Red_Herring",
 ]
-try:
-    from unspin import TECHNIQUES as _ENGINE_LABELS
-
-    TECHNIQUES = list(_ENGINE_LABELS)
-except ImportError:
-    TECHNIQUES = _LABELS
 
 # How the groupings are named in `unspin trends --by` (and in the JSON's "by"), with the file
 # name the job writes each to.

@@ -38,6 +38,7 @@ import json
 import statistics
 import time
 from pathlib import Path
+from types import SimpleNamespace
 
 import numpy as np
 import torch
@@ -63,14 +64,10 @@ class OpenVinoSession:
         self.model = core.compile_model(str(graph), "CPU", {"INFERENCE_PRECISION_HINT": precision,
                                                              "INFERENCE_NUM_THREADS": threads})
         self.request = self.model.create_infer_request()
-        self.precision = precision
 
     def get_outputs(self):
-        class Out:
-            def __init__(self, name, shape):
-                self.name, self.shape = name, shape
-
-        return [Out(o.get_any_name(), [d.get_length() if d.is_static else None for d in o.get_partial_shape()])
+        return [SimpleNamespace(name=o.get_any_name(), shape=[d.get_length() if d.is_static else None
+                                                              for d in o.get_partial_shape()])
                 for o in self.model.outputs]
 
     def run(self, _names, feeds):

@@ -62,7 +62,7 @@ def test_the_spark_job_uses_the_same_labels_and_ratings(repo, monkeypatch):
     import unspin_trends
     import unspin_worker
 
-    assert unspin_trends._LABELS == list(unspin.TECHNIQUES)
+    assert unspin_trends.TECHNIQUES == list(unspin.TECHNIQUES)
     rows = list(unspin_worker.outlet_ratings(["rt.com", "presstv.ir", "example.org"]))
     assert rows[0][0] == "rt.com" and rows[0][1] == "mixed" and rows[0][3] == "state-controlled"
     assert rows[1] == ("presstv.ir", None, None, "state-controlled")

@@ -465,11 +465,13 @@ def read(
                 yield err
 
 
-TECHNIQUES: "tuple[str, ...]" = tuple(label for label, _name, _definition in _unspin.techniques())
+_TECHNIQUES = _unspin.techniques()
+
+TECHNIQUES: "tuple[str, ...]" = tuple(label for label, _name, _definition in _TECHNIQUES)
 """The 14 technique labels of the SemEval-2020 Task 11 inventory, in the organizers' order: the
 values of ``Span.technique`` and the technique columns of :func:`to_pandas`."""
 
-TECHNIQUE_NAMES: "dict[str, str]" = {label: name for label, name, _definition in _unspin.techniques()}
+TECHNIQUE_NAMES: "dict[str, str]" = {label: name for label, name, _definition in _TECHNIQUES}
 """Each technique label's plain name (``"Loaded_Language"`` → ``"Loaded language"``)."""
 
 
