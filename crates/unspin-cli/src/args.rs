@@ -5,6 +5,7 @@ use std::path::PathBuf;
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 use unspin::detect::neural::EngineKind;
+use unspin::corpus::Target;
 
 #[derive(Debug, Parser)]
 #[command(
@@ -41,8 +42,8 @@ pub enum Command {
     Outlet(OutletArgs),
     /// Serve the HTTP API and the web page (model loaded once, shared by all requests).
     Serve(ServeArgs),
-    /// Corpus mode: analyse every document of the inputs and store the results in an SQLite
-    /// database; rerun to resume (documents already stored are skipped).
+    /// Corpus mode: analyse every document of the inputs and store the results in a database
+    /// (an SQLite file, or PostgreSQL); rerun to resume (documents already stored are skipped).
     Index(IndexArgs),
     /// Corpus mode: aggregates over an indexed database, by outlet, technique or month.
     Trends(TrendsArgs),
@@ -53,9 +54,10 @@ pub enum Command {
 
 #[derive(Debug, Args)]
 pub struct ExportArgs {
-    /// The database `unspin index` wrote.
-    #[arg(long, value_name = "FILE")]
-    pub db: PathBuf,
+    /// The database `unspin index` wrote: an SQLite file, or a `postgres://user:password@host/db`
+    /// URL.
+    #[arg(long, value_name = "DB", value_parser = parse_db)]
+    pub db: Target,
 
     /// `parquet` (Snappy-compressed) or `jsonl`.
     #[arg(short, long, value_enum, default_value = "parquet")]
@@ -77,9 +79,11 @@ pub struct IndexArgs {
     #[command(flatten)]
     pub input: InputArgs,
 
-    /// The database file (SQLite; created if missing).
-    #[arg(long, value_name = "FILE", default_value = "unspin.sqlite")]
-    pub db: PathBuf,
+    /// Where to store: an SQLite file (created if missing), or a PostgreSQL database as a
+    /// `postgres://user:password@host:port/db` URL (its tables are created in the connection's
+    /// schema if missing; `?options=-c%20search_path%3Dname` picks another schema).
+    #[arg(long, value_name = "DB", default_value = "unspin.sqlite", value_parser = parse_db)]
+    pub db: Target,
 
     /// Analyse and store documents again even when the database holds them with the same content
     /// and model (their rows are replaced, not duplicated).
@@ -92,9 +96,10 @@ pub struct IndexArgs {
 
 #[derive(Debug, Args)]
 pub struct TrendsArgs {
-    /// The database `unspin index` wrote.
-    #[arg(long, value_name = "FILE")]
-    pub db: PathBuf,
+    /// The database `unspin index` wrote: an SQLite file, or a `postgres://user:password@host/db`
+    /// URL.
+    #[arg(long, value_name = "DB", value_parser = parse_db)]
+    pub db: Target,
 
     /// Group rows by `outlet`, `technique`, `month` or `outlet,month`.
     #[arg(long, value_name = "GROUPING", value_parser = parse_group_by)]
@@ -138,6 +143,13 @@ pub enum TrendsFormat {
     Json,
     /// One self-contained HTML file with charts (inline SVG, no script, opens offline).
     Html,
+}
+
+fn parse_db(s: &str) -> Result<Target, String> {
+    if s.trim().is_empty() {
+        return Err("the database path or URL is empty".into());
+    }
+    Ok(Target::parse(s))
 }
 
 fn parse_group_by(s: &str) -> Result<unspin::corpus::trends::GroupBy, String> {

@@ -72,7 +72,7 @@ pub fn index(args: &IndexArgs) -> anyhow::Result<ExitCode> {
     let rate = (stored + current) as f64 / seconds.max(1e-3);
     println!(
         "{}: {stored} stored, {current} already current (skipped), {failed} errors, in {seconds:.1} s ({rate:.0} docs/s)",
-        args.db.display()
+        args.db
     );
     Ok(match (outcome.documents, outcome.errors) {
         (_, 0) => ExitCode::SUCCESS,
@@ -82,7 +82,7 @@ pub fn index(args: &IndexArgs) -> anyhow::Result<ExitCode> {
 }
 
 pub fn trends(args: &TrendsArgs) -> anyhow::Result<()> {
-    let conn = corpus::open_read(&args.db)?;
+    let mut conn = corpus::open_read(&args.db)?;
     let filter = Filter {
         outlets: args.outlet.iter().map(|o| o.trim().to_ascii_lowercase()).filter(|o| !o.is_empty()).collect(),
         since: args.since.clone(),
@@ -92,7 +92,7 @@ pub fn trends(args: &TrendsArgs) -> anyhow::Result<()> {
         languages: args.language.iter().map(|l| l.trim().to_ascii_lowercase()).filter(|l| !l.is_empty()).collect(),
         min_documents: args.min_documents,
     };
-    let rows = trends::query(&conn, args.by, &filter)?;
+    let rows = trends::query(&mut conn, args.by, &filter)?;
     let mut out = BufWriter::new(io::stdout().lock());
     match args.format {
         TrendsFormat::Json => {
@@ -116,7 +116,7 @@ pub fn trends(args: &TrendsArgs) -> anyhow::Result<()> {
 
 /// What a report counted, in words: the database and every filter given.
 fn described(args: &TrendsArgs, filter: &Filter) -> String {
-    let mut parts = vec![format!("Database {}", args.db.display())];
+    let mut parts = vec![format!("Database {}", args.db)];
     if !filter.outlets.is_empty() {
         parts.push(format!("outlets {}", filter.outlets.join(", ")));
     }
@@ -140,12 +140,12 @@ fn described(args: &TrendsArgs, filter: &Filter) -> String {
 
 /// `unspin export`: every table as a file, then one line per table on stderr.
 pub fn export(args: &ExportArgs) -> anyhow::Result<()> {
-    let conn = corpus::open_read(&args.db)?;
+    let mut conn = corpus::open_read(&args.db)?;
     let format = match args.format {
         ExportFormatArg::Parquet => export::ExportFormat::Parquet,
         ExportFormatArg::Jsonl => export::ExportFormat::Jsonl,
     };
-    let done = export::export(&conn, format, &args.out)?;
+    let done = export::export(&mut conn, format, &args.out)?;
     for (table, path, rows) in &done.tables {
         eprintln!("{table}: {rows} rows → {}", path.display());
     }

@@ -13,6 +13,8 @@ use serde_json::Value;
 
 mod common;
 use common::{run, Run};
+#[path = "../../unspin/tests/support/databases.rs"]
+mod databases;
 
 fn unspin() -> Command {
     Command::cargo_bin("unspin").unwrap()
@@ -342,4 +344,152 @@ fn corpus_index_resumes_after_kill_9_and_refuses_a_second_writer() {
     assert_eq!(count(&db, "SELECT COUNT(DISTINCT record) FROM documents"), N);
     assert_eq!(count(&db, "SELECT COUNT(*) FROM sentences"), N * 12);
     assert_eq!(count(&db, "SELECT COUNT(*) FROM errors"), 0);
+}
+
+/// `trends` in JSON, for comparing two databases.
+fn trends_json(db: &str, by: &str, extra: &[&str]) -> Value {
+    let r = run(unspin().args(["trends", "--format", "json", "--by", by, "--db", db]).args(extra));
+    assert_eq!(r.code, 0, "{}", r.stderr);
+    serde_json::from_str(&r.stdout).unwrap()
+}
+
+/// An exported JSON Lines table without the columns that differ between two runs by design
+/// (database ids and the time of analysis).
+fn exported(dir: &Path, table: &str) -> Vec<Value> {
+    let text = std::fs::read_to_string(dir.join(format!("{table}.jsonl"))).unwrap();
+    text.lines()
+        .map(|l| {
+            let mut v: Value = serde_json::from_str(l).unwrap();
+            for key in ["id", "doc", "analysed_at", "at"] {
+                v.as_object_mut().unwrap().remove(key);
+            }
+            v
+        })
+        .collect()
+}
+
+#[test]
+fn corpus_postgres_holds_what_sqlite_holds_and_resumes_after_kill_9() {
+    let Some(pg) = databases::postgres("corpus_postgres_cli") else { return };
+    let url = pg.to_string_with_password();
+    let dir = tempfile::tempdir().unwrap();
+    let jsonl = dir.path().join("news.jsonl");
+    write_jsonl(&jsonl, 6, true);
+    let sqlite = dir.path().join("corpus.sqlite");
+
+    let into_pg = run(unspin().args(["index", "--no-model", "--progress", "never", "--db", &url]).arg(examples()).arg(&jsonl));
+    assert_eq!(into_pg.code, 1, "{}", into_pg.stderr);
+    assert!(into_pg.stdout.contains("7 stored, 0 already current (skipped), 1 errors"), "{}", into_pg.stdout);
+    assert!(!into_pg.stdout.contains("unspin_test:unspin_test"), "the password is printed: {}", into_pg.stdout);
+    let again = run(unspin().args(["index", "--no-model", "--progress", "never", "--db", &url]).arg(examples()).arg(&jsonl));
+    assert!(again.stdout.contains("0 stored, 7 already current (skipped), 1 errors"), "{}", again.stdout);
+    assert_eq!(index(&sqlite, &[&examples(), &jsonl], &[]).code, 1);
+
+    // Every grouping and a filter give the same rows from both databases.
+    let sqlite_str = sqlite.to_str().unwrap();
+    for by in ["outlet", "technique", "month", "outlet,month"] {
+        for extra in [&[][..], &["--language", "en", "--since", "2024-02"][..], &["--technique", "Loaded_Language"][..]] {
+            let a = trends_json(sqlite_str, by, extra);
+            let b = trends_json(&url, by, extra);
+            assert_eq!(a["rows"], b["rows"], "--by {by} {extra:?}");
+        }
+    }
+    assert!(!trends_json(&url, "outlet", &[])["rows"].as_array().unwrap().is_empty());
+    // And the same tables.
+    for (db, out) in [(sqlite_str, "from-sqlite"), (url.as_str(), "from-postgres")] {
+        let r = run(unspin().args(["export", "--format", "jsonl", "--db", db, "--out"]).arg(dir.path().join(out)));
+        assert_eq!(r.code, 0, "{}", r.stderr);
+    }
+    for table in ["documents", "spans", "sentences", "errors"] {
+        let a = exported(&dir.path().join("from-sqlite"), table);
+        assert!(!a.is_empty() || table == "spans", "{table} is empty");
+        assert_eq!(a, exported(&dir.path().join("from-postgres"), table), "{table}");
+    }
+
+    // Killed with kill -9 while it writes, then run again: every document exactly once.
+    const N: i64 = 2000;
+    let big = dir.path().join("big.jsonl");
+    write_jsonl(&big, N as usize, false);
+    let committed = || pg.count_where("documents", "source LIKE '%big.jsonl'");
+    let mut child = unspin()
+        .args(["index", "--no-model", "--progress", "never", "--jobs", "1", "--db", &url])
+        .arg(&big)
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .spawn()
+        .unwrap();
+    let deadline = Instant::now() + Duration::from_secs(120);
+    while committed() < 1 {
+        assert!(child.try_wait().unwrap().is_none(), "the run ended before it could be killed; raise N");
+        assert!(Instant::now() < deadline, "no batch committed in two minutes");
+        std::thread::sleep(Duration::from_millis(5));
+    }
+    // A second writer is refused while the first holds the schema's lock.
+    let second = run(unspin().args(["index", "--no-model", "--progress", "never", "--db", &url]).arg(&big));
+    assert_eq!(second.code, 2, "{}", second.stderr);
+    assert!(second.stderr.contains("another unspin process is writing to it"), "{}", second.stderr);
+    child.kill().unwrap();
+    child.wait().unwrap();
+    let at = committed();
+    assert!(at > 0 && at < N && at % 200 == 0, "killed with {at} of {N} stored: whole batches only");
+    let last = run(unspin().args(["index", "--no-model", "--progress", "never", "--db", &url]).arg(&big));
+    assert_eq!(last.code, 0, "{}", last.stderr);
+    assert!(last.stdout.contains(&format!("{} stored, {at} already current", N - at)), "{}", last.stdout);
+    assert_eq!(committed(), N);
+    assert_eq!(pg.count_where("documents", "source LIKE '%big.jsonl' AND record < 2000"), N);
+    let distinct = pg.raw().query_row("test", "SELECT COUNT(DISTINCT record) FROM documents WHERE source LIKE '%big.jsonl'", &[]);
+    assert_eq!(distinct.unwrap().unwrap()[0].int(), Some(N), "each document exactly once");
+}
+
+#[test]
+fn corpus_postgres_bad_connections_exit_2() {
+    let dir = tempfile::tempdir().unwrap();
+    let jsonl = dir.path().join("news.jsonl");
+    write_jsonl(&jsonl, 1, false);
+    // Unreachable: nothing listens on port 1.
+    let r = run(unspin().args(["index", "--no-model", "--db", "postgres://u:pw@127.0.0.1:1/x"]).arg(&jsonl));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("cannot connect") && !r.stderr.contains(":pw@"), "{}", r.stderr);
+    let r = run(unspin().args(["trends", "--by", "outlet", "--db", "postgres://u:pw@127.0.0.1:1/x"]));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    let Some(admin) = databases::postgres_url("corpus_postgres_bad_connections") else { return };
+    let (scheme, rest) = admin.split_once("://").unwrap();
+    let at = rest.find('@').unwrap();
+    let user = rest[..at].split(':').next().unwrap();
+    let wrong = format!("{scheme}://{user}:wrong-pw{}", &rest[at..]);
+    let r = run(unspin().args(["index", "--no-model", "--db", &wrong]).arg(&jsonl));
+    assert_eq!(r.code, 2, "{}", r.stderr);
+    assert!(r.stderr.contains("password authentication failed") && !r.stderr.contains("wrong-pw"), "{}", r.stderr);
+}
+
+/// A full disk, simulated by a file-size limit (`ulimit -f`, with SIGXFSZ ignored so that writes
+/// past it fail with EFBIG as on a full filesystem): the run stops with exit 2 and a message, the
+/// committed batches stay whole and readable, and a rerun with room finishes the job.
+#[test]
+fn corpus_full_disk_stops_cleanly_and_loses_nothing_committed() {
+    const N: i64 = 3000;
+    let dir = tempfile::tempdir().unwrap();
+    let jsonl = dir.path().join("news.jsonl");
+    write_jsonl(&jsonl, N as usize, false);
+    let db = dir.path().join("corpus.sqlite");
+    let bin = assert_cmd::cargo::cargo_bin("unspin");
+    let out = Command::new("bash")
+        .arg("-c")
+        .arg("ulimit -f 1024; trap '' XFSZ; exec \"$0\" index --no-model --progress never --jobs 1 --db \"$1\" \"$2\"")
+        .arg(&bin)
+        .arg(&db)
+        .arg(&jsonl)
+        .output()
+        .unwrap();
+    let stderr = String::from_utf8_lossy(&out.stderr);
+    assert_eq!(out.status.code(), Some(2), "{stderr}");
+    assert!(stderr.contains("database") && stderr.contains("is the disk full"), "{stderr}");
+    let stored = count(&db, "SELECT COUNT(*) FROM documents");
+    assert!(stored > 0 && stored < N && stored % 200 == 0, "{stored} stored: whole batches only");
+    let ok: String = read_only(&db).query_row("PRAGMA integrity_check", [], |r| r.get(0)).unwrap();
+    assert_eq!(ok, "ok");
+    let last = index(&db, &[&jsonl], &[]);
+    assert_eq!(last.code, 0, "{}", last.stderr);
+    assert!(last.stdout.contains(&format!("{} stored, {stored} already current", N - stored)), "{}", last.stdout);
+    assert_eq!(count(&db, "SELECT COUNT(DISTINCT record) FROM documents"), N);
 }

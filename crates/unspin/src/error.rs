@@ -98,20 +98,22 @@ pub enum Error {
     Output(#[source] std::io::Error),
 
     /// A corpus database that cannot be opened, read or written (corpus mode).
-    #[error("database {path}: {message}")]
-    Database { path: PathBuf, message: String },
+    /// `db` names it: the SQLite path, or the PostgreSQL URL without its password.
+    #[error("database {db}: {message}")]
+    Database { db: String, message: String },
 
     /// A corpus database written by a newer unspin.
-    #[error("database {path}: schema version {found} is newer than this unspin supports ({supported}); use a newer unspin")]
-    SchemaTooNew { path: PathBuf, found: i64, supported: i64 },
+    #[error("database {db}: schema version {found} is newer than this unspin supports ({supported}); use a newer unspin")]
+    SchemaTooNew { db: String, found: i64, supported: i64 },
 
     /// A table could not be written as a file (`unspin export`).
     #[error("writing {path}: {message}")]
     Export { path: PathBuf, message: String },
 
     /// Another process is writing to the same corpus database.
-    #[error("database {path}: another unspin process is writing to it (it holds {lock}); wait for it to finish")]
-    Locked { path: PathBuf, lock: PathBuf },
+    /// `lock` says which lock: the SQLite lock file, or PostgreSQL's advisory lock.
+    #[error("database {db}: another unspin process is writing to it (it holds {lock}); wait for it to finish")]
+    Locked { db: String, lock: String },
 }
 
 impl Error {

@@ -1,14 +1,15 @@
 //! Corpus mode through the library: a tiny database built from hand-made analyses (known spans,
 //! claims and scores, no model), then every `trends` grouping and filter against counts worked
 //! out by hand; the store's replace-not-duplicate rule, the lookup, the writer lock and the
-//! schema checks.
+//! schema checks. Each test runs on SQLite and on PostgreSQL (support/databases.rs).
 
-use std::path::Path;
+#[path = "support/databases.rs"]
+mod databases;
 
-use rusqlite::Connection;
+use databases::{databases, TestDb};
 use unspin::claims::{Claims, ClaimsSummary, SentenceClaims, Source, SourceKind};
 use unspin::corpus::trends::{self, Filter, GroupBy, Row};
-use unspin::corpus::{self, ModelId, RecordKey, Store};
+use unspin::corpus::{self, ModelId, RecordKey, Store, Target};
 use unspin::detect::{Technique, TechniqueSpan};
 use unspin::report::Analysis;
 use unspin::{CharIndex, Document, Error, Metadata};
@@ -105,9 +106,9 @@ fn key(i: usize) -> RecordKey {
     RecordKey { source: "hand.jsonl".into(), record: i as u64 }
 }
 
-fn build(path: &Path) -> ModelId {
+fn build(target: &Target) -> ModelId {
     let model = ModelId::none("test");
-    let mut store = Store::open(path).unwrap().with_batch(3);
+    let mut store = Store::open(target).unwrap().with_batch(3);
     for (i, spec) in DOCS.iter().enumerate() {
         let a = analysis(i, spec);
         store.put(&key(i), &corpus::content_hash(&a.document), &model, &a).unwrap();
@@ -116,12 +117,17 @@ fn build(path: &Path) -> ModelId {
     model
 }
 
-fn query(path: &Path, by: GroupBy, filter: &Filter) -> Vec<Row> {
-    trends::query(&corpus::open_read(path).unwrap(), by, filter).unwrap()
+fn query(target: &Target, by: GroupBy, filter: &Filter) -> Vec<Row> {
+    trends::query(&mut corpus::open_read(target).unwrap(), by, filter).unwrap()
 }
 
-fn count(path: &Path, table: &str) -> i64 {
-    Connection::open(path).unwrap().query_row(&format!("SELECT COUNT(*) FROM {table}"), [], |r| r.get(0)).unwrap()
+/// Builds the hand-counted corpus in each database and hands it to `check`.
+fn on_each(test: &str, check: impl Fn(&TestDb)) {
+    for db in databases(test) {
+        eprintln!("{test} on {}", db.target);
+        build(&db.target);
+        check(&db);
+    }
 }
 
 fn keyed<'a>(rows: &'a [Row], outlet: Option<&str>, month: Option<&str>) -> &'a Row {
@@ -132,225 +138,285 @@ fn keyed<'a>(rows: &'a [Row], outlet: Option<&str>, month: Option<&str>) -> &'a 
 
 #[test]
 fn stores_rows_with_text_and_counts() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("c.sqlite");
-    build(&db);
-    let conn = Connection::open(&db).unwrap();
-    // The segmenter agrees with the hand counts the expectations below rest on.
-    let counts: Vec<(String, i64, i64, i64)> = conn
-        .prepare("SELECT doc_id, words, sentences, span_sentences FROM documents ORDER BY record")
-        .unwrap()
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
-    assert_eq!(
-        counts,
-        [("doc0".into(), 8, 2, 2), ("doc1".into(), 9, 2, 1), ("doc2".into(), 9, 3, 3), ("doc3".into(), 4, 1, 0)]
-    );
-    assert_eq!(count(&db, "spans"), 6);
-    assert_eq!(count(&db, "sentences"), 8);
-    // Offsets select the span's text.
-    let (text, start, end, technique): (String, usize, usize, String) = conn
-        .query_row(
-            "SELECT s.text, s.char_start, s.char_end, s.technique FROM spans s JOIN documents d ON d.id = s.doc \
-             WHERE d.doc_id = 'doc2' AND s.technique = 'Slogans'",
-            [],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)),
-        )
-        .unwrap();
-    assert_eq!(text, "Stop them now. Act today");
-    assert_eq!(DOCS[2].text.chars().skip(start).take(end - start).collect::<String>(), text);
-    assert_eq!(technique, "Slogans");
-    let outlet: String = conn.query_row("SELECT outlet FROM documents WHERE record = 0", [], |r| r.get(0)).unwrap();
-    assert_eq!(outlet, "a.com");
+    on_each("stores_rows_with_text_and_counts", |db| {
+        let mut conn = db.raw();
+        // The segmenter agrees with the hand counts the expectations below rest on.
+        let counts: Vec<(String, i64, i64, i64)> = conn
+            .query("test", "SELECT doc_id, words, sentences, span_sentences FROM documents ORDER BY record", &[])
+            .unwrap()
+            .into_iter()
+            .map(|r| (r[0].text().unwrap().to_owned(), r[1].int().unwrap(), r[2].int().unwrap(), r[3].int().unwrap()))
+            .collect();
+        assert_eq!(
+            counts,
+            [("doc0".into(), 8, 2, 2), ("doc1".into(), 9, 2, 1), ("doc2".into(), 9, 3, 3), ("doc3".into(), 4, 1, 0)]
+        );
+        assert_eq!(db.count("spans"), 6);
+        assert_eq!(db.count("sentences"), 8);
+        // Offsets select the span's text, in chars and in bytes.
+        let r = conn
+            .query_row(
+                "test",
+                "SELECT s.text, s.char_start, s.char_end, s.technique, s.byte_start, s.byte_end FROM spans s \
+                 JOIN documents d ON d.id = s.doc WHERE d.doc_id = 'doc2' AND s.technique = 'Slogans'",
+                &[],
+            )
+            .unwrap()
+            .unwrap();
+        let (text, start, end) = (r[0].text().unwrap(), r[1].int().unwrap() as usize, r[2].int().unwrap() as usize);
+        assert_eq!(text, "Stop them now. Act today");
+        assert_eq!(DOCS[2].text.chars().skip(start).take(end - start).collect::<String>(), text);
+        assert_eq!(&DOCS[2].text[r[4].int().unwrap() as usize..r[5].int().unwrap() as usize], text);
+        assert_eq!(r[3].text(), Some("Slogans"));
+        let outlet = conn.query_row("test", "SELECT outlet FROM documents WHERE record = 0", &[]).unwrap().unwrap();
+        assert_eq!(outlet[0].text(), Some("a.com"));
+        let stamp = conn.query_row("test", "SELECT analysed_at FROM documents WHERE record = 0", &[]).unwrap().unwrap();
+        let stamp = stamp[0].text().unwrap();
+        assert!(stamp.len() == 20 && stamp.starts_with("20") && stamp.as_bytes()[10] == b'T' && stamp.ends_with('Z'), "{stamp}");
+    });
 }
 
 #[test]
 fn trends_by_outlet() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("c.sqlite");
-    build(&db);
-    let rows = query(&db, GroupBy::Outlet, &Filter::default());
-    assert_eq!(rows.len(), 2);
-    let a = keyed(&rows, Some("a.com"), None);
-    assert_eq!((a.documents, a.words, a.sentences, a.spans), (2, 17, 4, 3));
-    assert_eq!(a.spans_per_1k_words, 176.4706); // 3 spans / 17 words
-    assert_eq!(a.technique_rates["Loaded_Language"], 117.6471);
-    assert_eq!(a.technique_rates["Flag-Waving"], 58.8235);
-    assert_eq!(a.technique_rates["Slogans"], 0.0);
-    assert_eq!(a.technique_rates.len(), 14);
-    assert_eq!(a.sentence_share, 0.75); // 2 + 1 of 4
-    assert_eq!((a.claims, a.unattributed, a.unattributed_share), (3, 1, Some(0.3333)));
-    assert_eq!(a.subjective_share, Some(0.5)); // 1 of 2 scored (B has no scores)
-    let b = keyed(&rows, Some("b.com"), None);
-    assert_eq!((b.documents, b.words, b.sentences, b.spans), (2, 13, 4, 3));
-    assert_eq!(b.spans_per_1k_words, 230.7692);
-    assert_eq!(b.sentence_share, 0.75); // 3 + 0 of 4
-    assert_eq!(b.unattributed_share, Some(1.0));
-    assert_eq!(b.subjective_share, Some(0.0));
+    on_each("trends_by_outlet", |db| {
+        let db = &db.target;
+        let rows = query(db, GroupBy::Outlet, &Filter::default());
+        assert_eq!(rows.len(), 2);
+        let a = keyed(&rows, Some("a.com"), None);
+        assert_eq!((a.documents, a.words, a.sentences, a.spans), (2, 17, 4, 3));
+        assert_eq!(a.spans_per_1k_words, 176.4706); // 3 spans / 17 words
+        assert_eq!(a.technique_rates["Loaded_Language"], 117.6471);
+        assert_eq!(a.technique_rates["Flag-Waving"], 58.8235);
+        assert_eq!(a.technique_rates["Slogans"], 0.0);
+        assert_eq!(a.technique_rates.len(), 14);
+        assert_eq!(a.sentence_share, 0.75); // 2 + 1 of 4
+        assert_eq!((a.claims, a.unattributed, a.unattributed_share), (3, 1, Some(0.3333)));
+        assert_eq!(a.subjective_share, Some(0.5)); // 1 of 2 scored (B has no scores)
+        let b = keyed(&rows, Some("b.com"), None);
+        assert_eq!((b.documents, b.words, b.sentences, b.spans), (2, 13, 4, 3));
+        assert_eq!(b.spans_per_1k_words, 230.7692);
+        assert_eq!(b.sentence_share, 0.75); // 3 + 0 of 4
+        assert_eq!(b.unattributed_share, Some(1.0));
+        assert_eq!(b.subjective_share, Some(0.0));
+    });
 }
 
 #[test]
 fn trends_by_month_and_outlet_month() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("c.sqlite");
-    build(&db);
-    let rows = query(&db, GroupBy::Month, &Filter::default());
-    assert_eq!(rows.iter().map(|r| r.month.as_deref()).collect::<Vec<_>>(), [None, Some("2024-01"), Some("2024-02")]);
-    let jan = keyed(&rows, None, Some("2024-01"));
-    assert_eq!((jan.documents, jan.words, jan.sentences, jan.spans), (2, 17, 5, 5));
-    assert_eq!(jan.spans_per_1k_words, 294.1176);
-    assert_eq!(jan.sentence_share, 1.0);
-    assert_eq!((jan.claims, jan.unattributed_share, jan.subjective_share), (5, Some(0.8), Some(0.2)));
-    let feb = keyed(&rows, None, Some("2024-02"));
-    assert_eq!((feb.documents, feb.spans, feb.spans_per_1k_words, feb.sentence_share), (1, 1, 111.1111, 0.5));
-    assert_eq!((feb.unattributed_share, feb.subjective_share), (Some(0.0), None));
-    let undated = keyed(&rows, None, None);
-    assert_eq!((undated.documents, undated.words, undated.spans, undated.claims), (1, 4, 0, 0));
-    assert_eq!((undated.unattributed_share, undated.subjective_share), (None, None));
+    on_each("trends_by_month_and_outlet_month", |db| {
+        let db = &db.target;
+        let rows = query(db, GroupBy::Month, &Filter::default());
+        assert_eq!(rows.iter().map(|r| r.month.as_deref()).collect::<Vec<_>>(), [None, Some("2024-01"), Some("2024-02")]);
+        let jan = keyed(&rows, None, Some("2024-01"));
+        assert_eq!((jan.documents, jan.words, jan.sentences, jan.spans), (2, 17, 5, 5));
+        assert_eq!(jan.spans_per_1k_words, 294.1176);
+        assert_eq!(jan.sentence_share, 1.0);
+        assert_eq!((jan.claims, jan.unattributed_share, jan.subjective_share), (5, Some(0.8), Some(0.2)));
+        let feb = keyed(&rows, None, Some("2024-02"));
+        assert_eq!((feb.documents, feb.spans, feb.spans_per_1k_words, feb.sentence_share), (1, 1, 111.1111, 0.5));
+        assert_eq!((feb.unattributed_share, feb.subjective_share), (Some(0.0), None));
+        let undated = keyed(&rows, None, None);
+        assert_eq!((undated.documents, undated.words, undated.spans, undated.claims), (1, 4, 0, 0));
+        assert_eq!((undated.unattributed_share, undated.subjective_share), (None, None));
 
-    let rows = query(&db, GroupBy::OutletMonth, &Filter::default());
-    let keys: Vec<(Option<&str>, Option<&str>)> = rows.iter().map(|r| (r.outlet.as_deref(), r.month.as_deref())).collect();
-    assert_eq!(
-        keys,
-        [(Some("a.com"), Some("2024-01")), (Some("a.com"), Some("2024-02")), (Some("b.com"), None), (Some("b.com"), Some("2024-01"))]
-    );
-    let c = keyed(&rows, Some("b.com"), Some("2024-01"));
-    assert_eq!((c.documents, c.words, c.spans, c.sentence_share), (1, 9, 3, 1.0));
-    assert_eq!(c.technique_rates["Slogans"], 111.1111);
+        let rows = query(db, GroupBy::OutletMonth, &Filter::default());
+        let keys: Vec<(Option<&str>, Option<&str>)> = rows.iter().map(|r| (r.outlet.as_deref(), r.month.as_deref())).collect();
+        assert_eq!(
+            keys,
+            [(Some("a.com"), Some("2024-01")), (Some("a.com"), Some("2024-02")), (Some("b.com"), None), (Some("b.com"), Some("2024-01"))]
+        );
+        let c = keyed(&rows, Some("b.com"), Some("2024-01"));
+        assert_eq!((c.documents, c.words, c.spans, c.sentence_share), (1, 9, 3, 1.0));
+        assert_eq!(c.technique_rates["Slogans"], 111.1111);
+    });
 }
 
 #[test]
 fn trends_by_technique() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("c.sqlite");
-    build(&db);
-    let rows = query(&db, GroupBy::Technique, &Filter::default());
-    let labels: Vec<&str> = rows.iter().map(|r| r.technique.as_deref().unwrap()).collect();
-    assert_eq!(labels, ["Loaded_Language", "Flag-Waving", "Name_Calling,Labeling", "Slogans"]);
-    let loaded = &rows[0];
-    // Rates over all 30 words and 8 sentences; claims over the documents holding it (A, B, C).
-    assert_eq!((loaded.documents, loaded.spans, loaded.words, loaded.sentences), (3, 3, 30, 8));
-    assert_eq!(loaded.spans_per_1k_words, 100.0);
-    assert_eq!(loaded.sentence_share, 0.375);
-    assert_eq!((loaded.claims, loaded.unattributed, loaded.unattributed_share), (6, 4, Some(0.6667)));
-    assert_eq!(loaded.subjective_share, Some(0.2));
-    let slogans = &rows[3];
-    assert_eq!((slogans.documents, slogans.spans, slogans.spans_per_1k_words), (1, 1, 33.3333));
-    assert_eq!(slogans.sentence_share, 0.25); // two sentences of 8
-    assert_eq!((slogans.unattributed_share, slogans.subjective_share), (Some(1.0), Some(0.0)));
-    assert!(rows.iter().all(|r| r.technique_rates.is_empty()));
+    on_each("trends_by_technique", |db| {
+        let db = &db.target;
+        let rows = query(db, GroupBy::Technique, &Filter::default());
+        let labels: Vec<&str> = rows.iter().map(|r| r.technique.as_deref().unwrap()).collect();
+        assert_eq!(labels, ["Loaded_Language", "Flag-Waving", "Name_Calling,Labeling", "Slogans"]);
+        let loaded = &rows[0];
+        // Rates over all 30 words and 8 sentences; claims over the documents holding it (A, B, C).
+        assert_eq!((loaded.documents, loaded.spans, loaded.words, loaded.sentences), (3, 3, 30, 8));
+        assert_eq!(loaded.spans_per_1k_words, 100.0);
+        assert_eq!(loaded.sentence_share, 0.375);
+        assert_eq!((loaded.claims, loaded.unattributed, loaded.unattributed_share), (6, 4, Some(0.6667)));
+        assert_eq!(loaded.subjective_share, Some(0.2));
+        let slogans = &rows[3];
+        assert_eq!((slogans.documents, slogans.spans, slogans.spans_per_1k_words), (1, 1, 33.3333));
+        assert_eq!(slogans.sentence_share, 0.25); // two sentences of 8
+        assert_eq!((slogans.unattributed_share, slogans.subjective_share), (Some(1.0), Some(0.0)));
+        assert!(rows.iter().all(|r| r.technique_rates.is_empty()));
+    });
 }
 
 #[test]
 fn trends_filters() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("c.sqlite");
-    build(&db);
-    let only_a = Filter { outlets: vec!["a.com".into()], ..Filter::default() };
-    let rows = query(&db, GroupBy::Month, &only_a);
-    assert_eq!(rows.iter().map(|r| (r.month.as_deref(), r.documents)).collect::<Vec<_>>(), [(Some("2024-01"), 1), (Some("2024-02"), 1)]);
+    on_each("trends_filters", |db| {
+        let db = &db.target;
+        let only_a = Filter { outlets: vec!["a.com".into()], ..Filter::default() };
+        let rows = query(db, GroupBy::Month, &only_a);
+        assert_eq!(rows.iter().map(|r| (r.month.as_deref(), r.documents)).collect::<Vec<_>>(), [(Some("2024-01"), 1), (Some("2024-02"), 1)]);
 
-    // Since 2024-01-16: A is too early and D has no date.
-    let since = Filter { since: Some("2024-01-16".into()), ..Filter::default() };
-    let rows = query(&db, GroupBy::Outlet, &since);
-    assert_eq!(rows.iter().map(|r| (r.outlet.as_deref(), r.documents, r.words)).collect::<Vec<_>>(), [(Some("a.com"), 1, 9), (Some("b.com"), 1, 9)]);
-    let until = Filter { until: Some("2024-01-31".into()), ..Filter::default() };
-    let rows = query(&db, GroupBy::Outlet, &until);
-    assert_eq!(rows.iter().map(|r| (r.outlet.as_deref(), r.documents, r.words)).collect::<Vec<_>>(), [(Some("a.com"), 1, 8), (Some("b.com"), 1, 9)]);
+        // Since 2024-01-16: A is too early and D has no date.
+        let since = Filter { since: Some("2024-01-16".into()), ..Filter::default() };
+        let rows = query(db, GroupBy::Outlet, &since);
+        assert_eq!(rows.iter().map(|r| (r.outlet.as_deref(), r.documents, r.words)).collect::<Vec<_>>(), [(Some("a.com"), 1, 9), (Some("b.com"), 1, 9)]);
+        let until = Filter { until: Some("2024-01-31".into()), ..Filter::default() };
+        let rows = query(db, GroupBy::Outlet, &until);
+        assert_eq!(rows.iter().map(|r| (r.outlet.as_deref(), r.documents, r.words)).collect::<Vec<_>>(), [(Some("a.com"), 1, 8), (Some("b.com"), 1, 9)]);
 
-    let loaded = Filter { technique: Some(LoadedLanguage), ..Filter::default() };
-    let rows = query(&db, GroupBy::Outlet, &loaded);
-    let a = keyed(&rows, Some("a.com"), None);
-    assert_eq!((a.documents, a.spans, a.spans_per_1k_words, a.sentence_share), (2, 2, 117.6471, 0.5));
-    assert_eq!(a.technique_rates.keys().collect::<Vec<_>>(), ["Loaded_Language"]);
-    let b = keyed(&rows, Some("b.com"), None);
-    assert_eq!((b.documents, b.spans, b.spans_per_1k_words, b.sentence_share), (2, 1, 76.9231, 0.25));
-    let rows = query(&db, GroupBy::Technique, &loaded);
-    assert_eq!(rows.len(), 1);
+        let loaded = Filter { technique: Some(LoadedLanguage), ..Filter::default() };
+        let rows = query(db, GroupBy::Outlet, &loaded);
+        let a = keyed(&rows, Some("a.com"), None);
+        assert_eq!((a.documents, a.spans, a.spans_per_1k_words, a.sentence_share), (2, 2, 117.6471, 0.5));
+        assert_eq!(a.technique_rates.keys().collect::<Vec<_>>(), ["Loaded_Language"]);
+        let b = keyed(&rows, Some("b.com"), None);
+        assert_eq!((b.documents, b.spans, b.spans_per_1k_words, b.sentence_share), (2, 1, 76.9231, 0.25));
+        let rows = query(db, GroupBy::Technique, &loaded);
+        assert_eq!(rows.len(), 1);
 
-    let two = Filter { min_documents: 2, ..Filter::default() };
-    let rows = query(&db, GroupBy::Month, &two);
-    assert_eq!(rows.iter().map(|r| r.month.as_deref()).collect::<Vec<_>>(), [Some("2024-01")]);
-    let rows = query(&db, GroupBy::Technique, &two);
-    assert_eq!(rows.iter().map(|r| r.technique.as_deref().unwrap()).collect::<Vec<_>>(), ["Loaded_Language"]);
+        let two = Filter { min_documents: 2, ..Filter::default() };
+        let rows = query(db, GroupBy::Month, &two);
+        assert_eq!(rows.iter().map(|r| r.month.as_deref()).collect::<Vec<_>>(), [Some("2024-01")]);
+        let rows = query(db, GroupBy::Technique, &two);
+        assert_eq!(rows.iter().map(|r| r.technique.as_deref().unwrap()).collect::<Vec<_>>(), ["Loaded_Language"]);
+    });
 }
 
 #[test]
 fn put_replaces_and_lookup_sees_hash_and_model() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("c.sqlite");
-    let model = build(&db);
-    let a = analysis(0, &DOCS[0]);
-    let hash = corpus::content_hash(&a.document);
-    {
-        let store = Store::open(&db).unwrap();
-        let lookup = store.lookup().unwrap();
-        assert!(lookup.is_current(&key(0), &hash, &model).unwrap());
-        assert!(!lookup.is_current(&key(0), "other", &model).unwrap());
-        assert!(!lookup.is_current(&key(0), &hash, &ModelId::none("min_confidence=0.5")).unwrap());
-        assert!(!lookup.is_current(&key(9), &hash, &model).unwrap());
+    for test_db in databases("put_replaces_and_lookup_sees_hash_and_model") {
+        let db = &test_db.target;
+        let model = build(db);
+        let a = analysis(0, &DOCS[0]);
+        let hash = corpus::content_hash(&a.document);
+        {
+            let store = Store::open(db).unwrap();
+            let lookup = store.lookup().unwrap();
+            assert!(lookup.is_current(&key(0), &hash, &model).unwrap());
+            assert!(!lookup.is_current(&key(0), "other", &model).unwrap());
+            assert!(!lookup.is_current(&key(0), &hash, &ModelId::none("min_confidence=0.5")).unwrap());
+            assert!(!lookup.is_current(&key(9), &hash, &model).unwrap());
+            store.finish().unwrap();
+        }
+        // Storing the same keys again, and an error over a document, replaces rows.
+        let mut store = Store::open(db).unwrap();
+        for (i, spec) in DOCS.iter().enumerate() {
+            let a = analysis(i, spec);
+            store.put(&key(i), &corpus::content_hash(&a.document), &model, &a).unwrap();
+        }
+        store.put_error(&key(3), "boom").unwrap();
         store.finish().unwrap();
+        let counts = ["documents", "spans", "sentences", "errors"].map(|t| test_db.count(t));
+        assert_eq!(counts, [3, 6, 7, 1], "{db}");
+        // A: 2, B: 1, C: 4 (two techniques in its first sentence, the slogan over two).
+        assert_eq!(test_db.count("sentence_techniques"), 7);
+        // A store dropped without `finish` loses its open batch, as a killed run would.
+        let mut store = Store::open(db).unwrap();
+        store.put_error(&key(0), "lost").unwrap();
+        drop(store);
+        assert_eq!(test_db.count("errors"), 1);
     }
-    // Storing the same keys again, and an error over a document, replaces rows.
-    let mut store = Store::open(&db).unwrap();
-    for (i, spec) in DOCS.iter().enumerate() {
-        let a = analysis(i, spec);
-        store.put(&key(i), &corpus::content_hash(&a.document), &model, &a).unwrap();
-    }
-    store.put_error(&key(3), "boom").unwrap();
-    store.finish().unwrap();
-    assert_eq!((count(&db, "documents"), count(&db, "spans"), count(&db, "sentences")), (3, 6, 7));
-    assert_eq!(count(&db, "errors"), 1);
-    // A: 2, B: 1, C: 4 (two techniques in its first sentence, the slogan over two).
-    assert_eq!(count(&db, "sentence_techniques"), 7);
 }
 
 #[test]
 fn a_second_writer_is_refused() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("c.sqlite");
-    let first = Store::open(&db).unwrap();
-    let err = Store::open(&db).err().expect("second writer refused");
-    assert!(matches!(err, Error::Locked { .. }), "{err}");
-    assert!(err.to_string().contains("another unspin process is writing"), "{err}");
-    first.finish().unwrap();
-    // Readers are welcome meanwhile and afterwards; writers once the first is done.
-    Store::open(&db).unwrap().finish().unwrap();
+    for test_db in databases("a_second_writer_is_refused") {
+        let db = &test_db.target;
+        let first = Store::open(db).unwrap();
+        let err = Store::open(db).err().expect("second writer refused");
+        assert!(matches!(err, Error::Locked { .. }), "{err}");
+        assert!(err.to_string().contains("another unspin process is writing"), "{err}");
+        first.finish().unwrap();
+        // Readers are welcome meanwhile and afterwards; writers once the first is done.
+        Store::open(db).unwrap().finish().unwrap();
+    }
 }
 
 #[test]
 fn newer_schema_is_refused_and_version_0_is_migrated() {
-    let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("new.sqlite");
-    build(&db);
-    Connection::open(&db).unwrap().execute("UPDATE meta SET value = '99' WHERE key = 'schema_version'", []).unwrap();
-    for err in [Store::open(&db).err().unwrap(), corpus::open_read(&db).err().unwrap()] {
-        assert!(matches!(err, Error::SchemaTooNew { found: 99, .. }), "{err}");
-        assert!(err.to_string().contains("newer"), "{err}");
-    }
-    // Nothing was touched.
-    assert_eq!(count(&db, "documents"), 4);
+    for (test_db, old_db) in databases("newer_schema").into_iter().zip(databases("version_0")) {
+        let db = &test_db.target;
+        build(db);
+        test_db.raw().execute("test", "UPDATE meta SET value = '99' WHERE key = 'schema_version'", &[]).unwrap();
+        for err in [Store::open(db).err().unwrap(), corpus::open_read(db).err().unwrap()] {
+            assert!(matches!(err, Error::SchemaTooNew { found: 99, .. }), "{err}");
+            assert!(err.to_string().contains("newer"), "{err}");
+        }
+        // Nothing was touched.
+        assert_eq!(test_db.count("documents"), 4);
 
-    // A hand-made version 0: a meta table that says 0 and nothing else.
-    let old = dir.path().join("v0.sqlite");
-    let conn = Connection::open(&old).unwrap();
-    conn.execute_batch("CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL); INSERT INTO meta VALUES ('schema_version', '0');").unwrap();
-    drop(conn);
-    let err = corpus::open_read(&old).err().unwrap();
-    assert!(err.to_string().contains("older"), "{err}");
-    Store::open(&old).unwrap().finish().unwrap();
-    let version: String = Connection::open(&old).unwrap().query_row("SELECT value FROM meta WHERE key = 'schema_version'", [], |r| r.get(0)).unwrap();
-    assert_eq!(version, corpus::SCHEMA_VERSION.to_string());
-    assert!(query(&old, GroupBy::Outlet, &Filter::default()).is_empty());
+        // A hand-made version 0: a meta table that says 0 and nothing else.
+        let old = &old_db.target;
+        old_db
+            .raw()
+            .batch("test", "CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL); INSERT INTO meta VALUES ('schema_version', '0');")
+            .unwrap();
+        let err = corpus::open_read(old).err().unwrap();
+        assert!(err.to_string().contains("older"), "{err}");
+        Store::open(old).unwrap().finish().unwrap();
+        let version = old_db.raw().query_row("test", "SELECT value FROM meta WHERE key = 'schema_version'", &[]).unwrap();
+        assert_eq!(version.unwrap()[0].text(), Some(corpus::SCHEMA_VERSION.to_string().as_str()));
+        assert!(query(old, GroupBy::Outlet, &Filter::default()).is_empty());
+    }
+}
+
+#[test]
+fn a_foreign_or_empty_database_is_refused_for_reading() {
+    for test_db in databases("a_foreign_or_empty_database") {
+        let db = &test_db.target;
+        if test_db.is_postgres() {
+            // An empty schema is no corpus yet (an SQLite file that does not exist is below).
+            let err = corpus::open_read(db).err().unwrap();
+            assert!(err.to_string().contains("holds no unspin corpus yet"), "{err}");
+        }
+        test_db.raw().batch("test", "CREATE TABLE notes (x TEXT)").unwrap();
+        for err in [corpus::open_read(db).err().unwrap(), Store::open(db).err().unwrap()] {
+            assert!(err.to_string().contains("not an unspin corpus"), "{err}");
+        }
+        assert_eq!(test_db.count("notes"), 0);
+    }
 }
 
 #[test]
 fn missing_or_unwritable_paths_are_clear_errors() {
     let dir = tempfile::tempdir().unwrap();
-    let err = corpus::open_read(&dir.path().join("nope.sqlite")).err().unwrap();
+    let err = corpus::open_read(&dir.path().join("nope.sqlite").into()).err().unwrap();
     assert!(err.to_string().contains("no such database file"), "{err}");
-    let err = Store::open(&dir.path().join("no/such/dir/c.sqlite")).err().unwrap();
+    let err = Store::open(&dir.path().join("no/such/dir/c.sqlite").into()).err().unwrap();
     assert!(matches!(err, Error::Database { .. }), "{err}");
+}
+
+#[test]
+fn unreachable_postgres_and_a_wrong_password_are_clear_errors() {
+    // Nothing listens on port 1 of loopback: refused at once, whether or not a server runs here.
+    let err = Store::open(&Target::parse("postgres://unspin:secret@127.0.0.1:1/corpus")).err().unwrap();
+    let text = err.to_string();
+    assert!(matches!(err, Error::Database { .. }) && text.contains("cannot connect"), "{text}");
+    assert!(!text.contains("secret") && text.contains("***"), "the password leaked: {text}");
+    let err = corpus::open_read(&Target::parse("postgres://u@127.0.0.1:1/x")).err().unwrap();
+    assert!(err.to_string().contains("cannot connect"), "{err}");
+    let err = Store::open(&Target::parse("postgres://u@h/db?sslmode=require")).err().unwrap();
+    assert!(err.to_string().contains("sslmode=require is not supported"), "{err}");
+    let err = Store::open(&Target::parse("postgres://u@h:notaport/db")).err().unwrap();
+    assert!(err.to_string().contains("not a valid PostgreSQL URL"), "{err}");
+
+    let Some(admin) = databases::postgres_url("a_wrong_password") else { return };
+    let wrong = wrong_password(&admin);
+    let err = Store::open(&Target::parse(&wrong)).err().unwrap();
+    let text = err.to_string();
+    assert!(text.contains("password authentication failed"), "{text}");
+    assert!(!text.contains("not-the-password"), "the password leaked: {text}");
+}
+
+/// The admin URL with its password replaced.
+fn wrong_password(url: &str) -> String {
+    let (scheme, rest) = url.split_once("://").unwrap();
+    let at = rest.find('@').expect("the test URL has a user");
+    let user = rest[..at].split(':').next().unwrap();
+    format!("{scheme}://{user}:not-the-password{}", &rest[at..])
 }

@@ -3,7 +3,7 @@
 //! row groups of [`ROW_GROUP`] rows) or one JSON Lines file, with the database's columns, names
 //! and nullability (docs/corpus.md describes them).
 //!
-//! Rows stream from SQLite to the file: memory holds one row group, whatever the corpus size.
+//! Rows stream from the database (SQLite or PostgreSQL) to the file: memory holds one row group, whatever the corpus size.
 //! Each file is written under a temporary name and renamed when complete, so an interrupted export
 //! never leaves a truncated file under the final name.
 
@@ -18,9 +18,7 @@ use parquet::data_type::ByteArray;
 use parquet::file::properties::WriterProperties;
 use parquet::file::writer::SerializedFileWriter;
 use parquet::schema::types::Type;
-use rusqlite::types::ValueRef;
-use rusqlite::Connection;
-
+use super::db::{Conn, Value};
 use crate::error::{Error, Result};
 
 /// Rows per Parquet row group (and so the most rows held in memory).
@@ -131,7 +129,7 @@ pub struct Exported {
 }
 
 /// Writes every table of `conn` into `dir` (created if need be) as `<table>.<ext>`.
-pub fn export(conn: &Connection, format: ExportFormat, dir: &Path) -> Result<Exported> {
+pub fn export(conn: &mut Conn, format: ExportFormat, dir: &Path) -> Result<Exported> {
     let io = |path: &Path, e: std::io::Error| Error::Io { origin: crate::error::Origin::file(path), source: e };
     std::fs::create_dir_all(dir).map_err(|e| io(dir, e))?;
     let mut tables = Vec::new();
@@ -156,38 +154,31 @@ pub fn export(conn: &Connection, format: ExportFormat, dir: &Path) -> Result<Exp
     Ok(Exported { tables })
 }
 
-/// Runs the table's query and hands each row's values to `each`.
+/// Runs the table's query and hands each row's values to `each`, as they arrive.
 fn for_rows(
-    conn: &Connection,
+    conn: &mut Conn,
     table: &str,
     columns: &[Column],
     order: &str,
-    mut each: impl FnMut(&rusqlite::Row<'_>) -> Result<()>,
+    each: impl FnMut(&[Value]) -> Result<()>,
 ) -> Result<()> {
-    let path = conn.path().map(PathBuf::from).unwrap_or_default();
-    let err = super::db_error(&path, "reading the database for export");
     let names: Vec<&str> = columns.iter().map(|c| c.0).collect();
     let sql = format!("SELECT {} FROM {table} ORDER BY {order}", names.join(", "));
-    let mut st = conn.prepare(&sql).map_err(&err)?;
-    let mut rows = st.query([]).map_err(&err)?;
-    while let Some(row) = rows.next().map_err(&err)? {
-        each(row)?;
-    }
-    Ok(())
+    conn.for_each("reading the database for export", &sql, &[], each)
 }
 
-fn write_jsonl(conn: &Connection, table: &str, columns: &[Column], order: &str, file: File, path: &Path) -> Result<u64> {
+fn write_jsonl(conn: &mut Conn, table: &str, columns: &[Column], order: &str, file: File, path: &Path) -> Result<u64> {
     let io = |e: std::io::Error| Error::Io { origin: crate::error::Origin::file(path), source: e };
     let mut out = BufWriter::new(file);
     let mut n = 0u64;
     for_rows(conn, table, columns, order, |row| {
         let mut object = serde_json::Map::with_capacity(columns.len());
-        for (i, (name, _, _)) in columns.iter().enumerate() {
-            let value = match row.get_ref(i) {
-                Ok(ValueRef::Integer(v)) => serde_json::Value::from(v),
-                Ok(ValueRef::Real(v)) => serde_json::Value::from(v),
-                Ok(ValueRef::Text(t)) => serde_json::Value::from(String::from_utf8_lossy(t).into_owned()),
-                _ => serde_json::Value::Null,
+        for ((name, _, _), value) in columns.iter().zip(row) {
+            let value = match value {
+                Value::Int(v) => serde_json::Value::from(*v),
+                Value::Real(v) => serde_json::Value::from(*v),
+                Value::Text(t) => serde_json::Value::from(t.as_str()),
+                Value::Null => serde_json::Value::Null,
             };
             object.insert((*name).to_owned(), value);
         }
@@ -237,7 +228,7 @@ fn failed(path: &Path) -> impl Fn(parquet::errors::ParquetError) -> Error + '_ {
     move |e| Error::Export { path: path.to_owned(), message: e.to_string() }
 }
 
-fn write_parquet(conn: &Connection, table: &str, columns: &[Column], order: &str, file: File, path: &Path) -> Result<u64> {
+fn write_parquet(conn: &mut Conn, table: &str, columns: &[Column], order: &str, file: File, path: &Path) -> Result<u64> {
     let props = Arc::new(
         WriterProperties::builder()
             .set_compression(Compression::SNAPPY)
@@ -262,18 +253,17 @@ fn write_parquet(conn: &Connection, table: &str, columns: &[Column], order: &str
     let mut buffers = fresh();
     let mut in_group = 0usize;
     let mut n = 0u64;
-    let db = conn.path().map(PathBuf::from).unwrap_or_default();
+    let db = conn.name().to_owned();
     let bad = |column: &str, table: &str| Error::Database {
-        path: db.clone(),
+        db: db.clone(),
         message: format!("column {table}.{column} holds a value of the wrong type"),
     };
     for_rows(conn, table, columns, order, |row| {
-        for (i, (&(name, _, nullable), buffer)) in columns.iter().zip(buffers.iter_mut()).enumerate() {
-            let value = row.get_ref(i).map_err(|_| bad(name, table))?;
-            if let ValueRef::Null = value {
+        for ((&(name, _, nullable), buffer), value) in columns.iter().zip(buffers.iter_mut()).zip(row) {
+            if let Value::Null = value {
                 if !nullable {
                     return Err(Error::Database {
-                        path: db.clone(),
+                        db: db.clone(),
                         message: format!("{table}.{name} is NULL in a row, but may not be"),
                     });
                 }
@@ -284,10 +274,10 @@ fn write_parquet(conn: &Connection, table: &str, columns: &[Column], order: &str
                 buffer.defined.push(1);
             }
             match (&mut buffer.values, value) {
-                (Values::Int(v), ValueRef::Integer(x)) => v.push(x),
-                (Values::Real(v), ValueRef::Real(x)) => v.push(x),
-                (Values::Real(v), ValueRef::Integer(x)) => v.push(x as f64),
-                (Values::Text(v), ValueRef::Text(t)) => v.push(ByteArray::from(t.to_vec())),
+                (Values::Int(v), Value::Int(x)) => v.push(*x),
+                (Values::Real(v), Value::Real(x)) => v.push(*x),
+                (Values::Real(v), Value::Int(x)) => v.push(*x as f64),
+                (Values::Text(v), Value::Text(t)) => v.push(ByteArray::from(t.as_bytes().to_vec())),
                 _ => return Err(bad(name, table)),
             }
         }
@@ -337,11 +327,11 @@ mod tests {
     use parquet::file::reader::{FileReader, SerializedFileReader};
     use parquet::record::Field;
 
-    fn database() -> Connection {
-        let conn = Connection::open_in_memory().unwrap();
-        let mut conn = conn;
-        super::super::schema::migrate(&mut conn, Path::new(":memory:")).unwrap();
-        conn.execute_batch(
+    fn database() -> Conn {
+        let mut conn = Conn::sqlite(rusqlite::Connection::open_in_memory().unwrap(), Path::new(":memory:"));
+        super::super::schema::migrate(&mut conn).unwrap();
+        conn.batch(
+            "test",
             "INSERT INTO documents VALUES (1, 'a.jsonl', 0, 'd1', 'https://x.example/1', 'x.example', NULL, 'T', \
              '2024-01-05', 'en', 40, 8, 2, 1, 1, 1, 0, NULL, 0, 0.5, 'h1', 'fast', 'v1', '2026-11-30T00:00:00Z');
              INSERT INTO documents VALUES (2, 'a.jsonl', 1, 'd2', NULL, NULL, NULL, NULL, NULL, NULL, 10, 2, 1, 0, 0, \
@@ -357,7 +347,7 @@ mod tests {
     #[test]
     fn parquet_files_read_back_with_their_columns_and_nulls() {
         let dir = tempfile::tempdir().unwrap();
-        let done = export(&database(), ExportFormat::Parquet, dir.path()).unwrap();
+        let done = export(&mut database(), ExportFormat::Parquet, dir.path()).unwrap();
         let counts: Vec<(&str, u64)> = done.tables.iter().map(|(t, _, n)| (t.as_str(), *n)).collect();
         assert_eq!(counts, [("documents", 2), ("spans", 1), ("sentences", 1), ("errors", 1)]);
         let reader = SerializedFileReader::new(File::open(dir.path().join("documents.parquet")).unwrap()).unwrap();
@@ -385,7 +375,7 @@ mod tests {
     #[test]
     fn jsonl_files_hold_one_object_per_row_with_nulls() {
         let dir = tempfile::tempdir().unwrap();
-        export(&database(), ExportFormat::Jsonl, dir.path()).unwrap();
+        export(&mut database(), ExportFormat::Jsonl, dir.path()).unwrap();
         let docs = std::fs::read_to_string(dir.path().join("documents.jsonl")).unwrap();
         let rows: Vec<serde_json::Value> = docs.lines().map(|l| serde_json::from_str(l).unwrap()).collect();
         assert_eq!(rows.len(), 2);
@@ -399,17 +389,15 @@ mod tests {
 
     #[test]
     fn row_groups_split_large_tables() {
-        let conn = database();
-        let tx = conn.unchecked_transaction().unwrap();
-        {
-            let mut st = tx.prepare("INSERT INTO spans VALUES (2, 'Doubt', ?1, ?1, ?1, ?1, 'x', 0.5)").unwrap();
-            for i in 0..(ROW_GROUP as i64 + 10) {
-                st.execute([i]).unwrap();
-            }
+        let mut conn = database();
+        conn.batch("test", "BEGIN").unwrap();
+        for i in 0..(ROW_GROUP as i64 + 10) {
+            conn.execute("test", "INSERT INTO spans VALUES (2, 'Doubt', ?, ?, ?, ?, 'x', 0.5)", &[i.into(), i.into(), i.into(), i.into()])
+                .unwrap();
         }
-        tx.commit().unwrap();
+        conn.batch("test", "COMMIT").unwrap();
         let dir = tempfile::tempdir().unwrap();
-        export(&conn, ExportFormat::Parquet, dir.path()).unwrap();
+        export(&mut conn, ExportFormat::Parquet, dir.path()).unwrap();
         let reader = SerializedFileReader::new(File::open(dir.path().join("spans.parquet")).unwrap()).unwrap();
         assert_eq!(reader.metadata().num_row_groups(), 2);
         assert_eq!(reader.metadata().file_metadata().num_rows(), ROW_GROUP as i64 + 11);

@@ -1,21 +1,27 @@
 //! Corpus mode: analyses stored in a database, and the aggregates over them.
 //!
 //! Not a pipeline stage but what comes after one: [`Store`] takes the [`Analysis`] of each
-//! document (from any front end) and writes it into an SQLite file, keyed by where the document
-//! came from ([`RecordKey`]: the input and the record's index in it); [`trends`] reads the file
-//! back as aggregates per outlet, technique and month, computed in SQL. The schema and its
+//! document (from any front end) and writes it into a database, keyed by where the document came
+//! from ([`RecordKey`]: the input and the record's index in it); [`trends`] reads it back as
+//! aggregates per outlet, technique and month, computed in SQL. The database is an SQLite file or
+//! a PostgreSQL database ([`Target`]), with the same tables in both; the schema and its
 //! migrations are in [`schema`]; `docs/corpus.md` documents every table.
 //!
-//! - `schema.rs`: the version in the `meta` table and numbered migrations (`migrations/*.sql`).
-//! - `store.rs`: the writer (one per file, held by a lock file beside it; batched transactions in
-//!   WAL mode so a killed run loses at most the open batch) and [`Lookup`], the read connection
-//!   workers use to skip documents already stored.
+//! - `db.rs`: the two databases behind one connection type ([`Conn`]): queries are written once,
+//!   with `?` parameters, and values come back as [`db::Value`]s.
+//! - `schema.rs`: the version in the `meta` table and numbered migrations
+//!   (`migrations/{sqlite,postgres}/*.sql`).
+//! - `store.rs`: the writer (one per database, held by a lock file beside an SQLite file or an
+//!   advisory lock in PostgreSQL; batched transactions, in WAL mode on SQLite, so a killed run
+//!   loses at most the open batch) and [`Lookup`], the read connection workers use to skip
+//!   documents already stored.
 //! - `trends.rs`: the grouped measures behind `unspin trends`.
 //! - `html.rs`: those measures as one self-contained HTML report with SVG charts.
 //! - `export.rs`: the tables as Parquet or JSON Lines files (`unspin export`).
 //! - `rows.rs`: one analysis as the tables' rows, shared by the store and by front ends that
 //!   build the same tables elsewhere (the Python package, the Spark job).
 
+pub mod db;
 pub mod export;
 pub mod html;
 pub mod rows;
@@ -27,6 +33,7 @@ use std::path::{Path, PathBuf};
 
 use sha2::{Digest, Sha256};
 
+pub use db::{Conn, Target};
 pub use schema::SCHEMA_VERSION;
 pub use store::{Lookup, Store, DEFAULT_BATCH};
 
@@ -98,17 +105,36 @@ fn hex(bytes: &[u8]) -> String {
     bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
-/// What a store or trends call failed at, as a library error naming the file.
-fn db_error<'a>(path: &'a Path, doing: &'a str) -> impl Fn(rusqlite::Error) -> Error + 'a {
-    move |e| Error::Database { path: path.to_owned(), message: format!("{doing}: {e}") }
+/// Opens an existing corpus for reading (for [`trends`] and [`export`]), refusing a missing
+/// file, a foreign database and a newer schema. A database of an older version must be opened by
+/// [`Store::open`] once to be migrated.
+pub fn open_read(target: &Target) -> Result<Conn> {
+    let mut conn = match target {
+        Target::Sqlite(path) => open_sqlite_read(path)?,
+        Target::Postgres(url) => {
+            let mut conn = Conn::postgres(url)?;
+            conn.batch("making the session read-only", "SET default_transaction_read_only = on")?;
+            conn
+        }
+    };
+    let found = schema::version(&mut conn)?;
+    schema::check_not_newer(found, &conn)?;
+    if found == 0 && conn.tables()?.is_empty() {
+        return Err(conn.error("reading", "it holds no unspin corpus yet; `unspin index` creates one"));
+    }
+    if found < SCHEMA_VERSION {
+        return Err(conn.error(
+            "reading",
+            format!("schema version {found} is older than {SCHEMA_VERSION}; run `unspin index` on it once to migrate it"),
+        ));
+    }
+    Ok(conn)
 }
 
-/// Opens an existing corpus for reading (for [`trends`]), refusing a missing file, a foreign
-/// database and a newer schema. A database of an older version is read as is when it is
-/// current; an older one must be opened by [`Store::open`] once to be migrated.
-pub fn open_read(path: &Path) -> Result<rusqlite::Connection> {
+fn open_sqlite_read(path: &Path) -> Result<Conn> {
+    let fail = |message: String| Error::Database { db: path.display().to_string(), message };
     if !path.is_file() {
-        return Err(Error::Database { path: path.to_owned(), message: "no such database file".into() });
+        return Err(fail("no such database file".into()));
     }
     // Read-write (but `query_only`) where the file allows it: the last connection to close
     // removes the WAL files, which a read-only one cannot do, so they would be left lying there.
@@ -118,19 +144,9 @@ pub fn open_read(path: &Path) -> Result<rusqlite::Connection> {
         .or_else(|_| {
             rusqlite::Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
         })
-        .map_err(db_error(path, "opening"))?;
-    conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(db_error(path, "setting the busy timeout"))?;
-    let found = schema::version(&conn, path)?;
-    schema::check_not_newer(found, path)?;
-    if found < SCHEMA_VERSION {
-        return Err(Error::Database {
-            path: path.to_owned(),
-            message: format!(
-                "schema version {found} is older than {SCHEMA_VERSION}; run `unspin index` on it once to migrate it"
-            ),
-        });
-    }
-    Ok(conn)
+        .map_err(|e| fail(format!("opening: {e}")))?;
+    conn.busy_timeout(std::time::Duration::from_secs(5)).map_err(|e| fail(format!("setting the busy timeout: {e}")))?;
+    Ok(Conn::sqlite(conn, path))
 }
 
 /// The lock file that keeps a second writer away: `<db>-lock`, beside SQLite's own `-wal` and

@@ -1,25 +1,25 @@
 //! The writer: one document's analysis in, its rows out, in batched transactions.
 //!
-//! Crash safety comes from SQLite: the file is in WAL mode and every [`Store::put`] or
-//! [`Store::put_error`] runs inside the open transaction, committed every `batch` records. A run
+//! Crash safety comes from the database: every [`Store::put`] or [`Store::put_error`] runs inside
+//! the open transaction, committed every `batch` records (an SQLite file is in WAL mode). A run
 //! killed at any moment (`kill -9` included) leaves every committed batch whole and the open one
 //! absent; running again skips what was committed and redoes the rest. A record's rows are
 //! replaced, never added to: each key holds at most one document or one error.
 //!
-//! One writer per file: [`Store::open`] takes an exclusive lock on `<db>-lock` for as long as the
-//! store lives (a lock, not a database transaction, because the writer commits between batches
-//! and another writer must not slip in between). The lock is the operating system's, so a killed
-//! writer never leaves a stale one.
+//! One writer per database: [`Store::open`] takes a lock for as long as the store lives (a lock,
+//! not a database transaction, because the writer commits between batches and another writer
+//! must not slip in between). For SQLite it is an exclusive lock on `<db>-lock`, the operating
+//! system's, so a killed writer never leaves a stale one; for PostgreSQL a session advisory lock
+//! keyed by the schema, which the server drops when the writer's connection ends.
 
 use std::fs::File;
-use std::path::{Path, PathBuf};
+use std::path::Path;
 use std::sync::Mutex;
 use std::time::Duration;
 
-use rusqlite::{params, Connection, OptionalExtension};
-
+use super::db::{Conn, Dialect, Param, Target};
 use super::rows::Rows;
-use super::{db_error, lock_path, schema, ModelId, RecordKey};
+use super::{lock_path, schema, ModelId, RecordKey};
 use crate::report::Analysis;
 use crate::{Error, Result};
 
@@ -28,52 +28,52 @@ pub const DEFAULT_BATCH: usize = 200;
 
 /// The one writer of a corpus file.
 pub struct Store {
-    conn: Connection,
-    path: PathBuf,
+    conn: Conn,
+    target: Target,
     batch: usize,
     /// Records written in the open transaction.
     open: usize,
-    // Held, not read: the lock lasts as long as the file is open. Declared after `conn` so the
-    // connection closes first.
-    _lock: File,
+    // Held, not read: the lock file's lock lasts as long as the store (none for PostgreSQL, whose
+    // lock belongs to the connection). Declared after `conn` so the connection closes first.
+    _lock: Option<File>,
 }
 
+/// The statement that inserts a document row and returns its id.
+const INSERT_DOCUMENT: &str = "INSERT INTO documents (source, record, doc_id, url, outlet, outlet_name, title, date, \
+     language, chars, words, sentences, spans, span_sentences, claims, unattributed, subjective, scored, score, \
+     content_hash, model, model_version, analysed_at) \
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, NOW) RETURNING id";
+
 impl Store {
-    /// Opens (creating it if needed) the corpus at `path` for writing: takes the writer lock,
-    /// migrates the schema, switches to WAL, and opens the first transaction.
-    pub fn open(path: &Path) -> Result<Store> {
-        let lock_file = lock_path(path);
-        let lock = File::options()
-            .create(true)
-            .truncate(false)
-            .write(true)
-            .open(&lock_file)
-            .map_err(|e| Error::Database { path: path.to_owned(), message: format!("cannot create {}: {e}", lock_file.display()) })?;
-        match fs4::FileExt::try_lock(&lock) {
-            Ok(()) => {}
-            Err(fs4::TryLockError::WouldBlock) => {
-                return Err(Error::Locked { path: path.to_owned(), lock: lock_file });
+    /// Opens (creating it if needed) the corpus at `target` for writing: takes the writer lock,
+    /// migrates the schema, switches an SQLite file to WAL, and opens the first transaction.
+    pub fn open(target: &Target) -> Result<Store> {
+        let (mut conn, lock) = match target {
+            Target::Sqlite(path) => {
+                let lock = lock_file(path)?;
+                (open_sqlite(path)?, Some(lock))
             }
-            Err(fs4::TryLockError::Error(e)) => {
-                return Err(Error::Database { path: path.to_owned(), message: format!("locking {}: {e}", lock_file.display()) });
+            Target::Postgres(url) => {
+                let mut conn = Conn::postgres(url)?;
+                // One writer per schema: the key is the schema's name, hashed.
+                let got = conn.query_row(
+                    "taking the writer lock",
+                    &format!("SELECT pg_try_advisory_lock({PG_LOCK_KEY})"),
+                    &[],
+                )?;
+                if got.and_then(|r| r.first().and_then(|v| v.int())) != Some(1) {
+                    return Err(Error::Locked {
+                        db: conn.name().to_owned(),
+                        lock: "the schema's advisory lock (pg_locks shows it)".into(),
+                    });
+                }
+                (conn, None)
             }
-        }
-        let mut conn = Connection::open(path).map_err(db_error(path, "opening"))?;
-        conn.busy_timeout(Duration::from_secs(5)).map_err(db_error(path, "setting the busy timeout"))?;
-        // Reading the version first refuses a newer database before anything is written to it.
-        let found = schema::version(&conn, path)?;
-        schema::check_not_newer(found, path)?;
-        let mode: String = conn
-            .query_row("PRAGMA journal_mode = WAL", [], |r| r.get(0))
-            .map_err(db_error(path, "switching to WAL"))?;
-        if !mode.eq_ignore_ascii_case("wal") {
-            return Err(Error::Database { path: path.to_owned(), message: format!("cannot use WAL (journal mode {mode})") });
-        }
-        conn.execute_batch("PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")
-            .map_err(db_error(path, "setting pragmas"))?;
-        schema::migrate(&mut conn, path)?;
-        conn.execute_batch("BEGIN IMMEDIATE").map_err(db_error(path, "starting a transaction"))?;
-        Ok(Store { conn, path: path.to_owned(), batch: DEFAULT_BATCH, open: 0, _lock: lock })
+        };
+        // Refuses a foreign or newer database, inside its transaction, before writing anything.
+        schema::migrate(&mut conn)?;
+        conn.batch("starting a transaction", begin(conn.dialect()))?;
+        Ok(Store { conn, target: target.clone(), batch: DEFAULT_BATCH, open: 0, _lock: lock })
     }
 
     /// Records per transaction (at least 1).
@@ -82,113 +82,107 @@ impl Store {
         self
     }
 
-    pub fn path(&self) -> &Path {
-        &self.path
+    pub fn target(&self) -> &Target {
+        &self.target
     }
 
     /// A read connection for worker threads, to ask whether a document is already stored. It
     /// sees committed batches only, which is all it needs: a key appears once per run.
     pub fn lookup(&self) -> Result<Lookup> {
-        let conn = Connection::open_with_flags(&self.path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
-            .map_err(db_error(&self.path, "opening a reader"))?;
-        conn.busy_timeout(Duration::from_secs(5)).map_err(db_error(&self.path, "setting the busy timeout"))?;
-        Ok(Lookup { conn: Mutex::new(conn), path: self.path.clone() })
+        let conn = match &self.target {
+            Target::Sqlite(path) => {
+                let fail = |doing: &str, e: rusqlite::Error| Error::Database {
+                    db: path.display().to_string(),
+                    message: format!("{doing}: {e}"),
+                };
+                let c = rusqlite::Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)
+                    .map_err(|e| fail("opening a reader", e))?;
+                c.busy_timeout(Duration::from_secs(5)).map_err(|e| fail("setting the busy timeout", e))?;
+                Conn::sqlite(c, path)
+            }
+            Target::Postgres(url) => Conn::postgres(url)?,
+        };
+        Ok(Lookup { conn: Mutex::new(conn) })
     }
 
     /// Stores one document's analysis under `key`, replacing whatever the key held.
     pub fn put(&mut self, key: &RecordKey, content_hash: &str, model: &ModelId, analysis: &Analysis) -> Result<()> {
-        let path = self.path.clone();
-        let err = |doing: &'static str| db_error(&path, doing);
         self.clear(key)?;
         let rows = Rows::new(key, content_hash, model, analysis);
         let d = &rows.document;
-        self.conn
-            .prepare_cached(
-                "INSERT INTO documents (source, record, doc_id, url, outlet, outlet_name, title, date, language, \
-                 chars, words, sentences, spans, span_sentences, claims, unattributed, subjective, scored, score, \
-                 content_hash, model, model_version, analysed_at) \
-                 VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13, ?14, ?15, ?16, ?17, ?18, ?19, ?20, \
-                 ?21, ?22, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
-            )
-            .and_then(|mut st| {
-                st.execute(params![
-                    d.source,
-                    d.record as i64,
-                    d.doc_id,
-                    d.url,
-                    d.outlet,
-                    d.outlet_name,
-                    d.title,
-                    d.date,
-                    d.language,
-                    d.chars as i64,
-                    d.words as i64,
-                    d.sentences as i64,
-                    d.spans as i64,
-                    d.span_sentences as i64,
-                    d.claims as i64,
-                    d.unattributed as i64,
-                    d.subjective.map(|n| n as i64),
-                    d.scored as i64,
-                    d.score,
-                    d.content_hash,
-                    d.model,
-                    d.model_version,
-                ])
-            })
-            .map_err(err("storing a document"))?;
-        let id = self.conn.last_insert_rowid();
-        {
-            let mut st = self
-                .conn
-                .prepare_cached(
-                    "INSERT INTO spans (doc, technique, char_start, char_end, byte_start, byte_end, text, confidence) \
-                     VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)",
-                )
-                .map_err(err("storing spans"))?;
-            for s in &rows.spans {
-                st.execute(params![
-                    id,
-                    s.technique,
-                    s.char_start as i64,
-                    s.char_end as i64,
-                    s.byte_start as i64,
-                    s.byte_end as i64,
-                    s.text,
-                    s.confidence,
-                ])
-                .map_err(err("storing spans"))?;
-            }
-            let mut st = self
-                .conn
-                .prepare_cached("INSERT INTO sentence_techniques (doc, sentence, technique) VALUES (?1, ?2, ?3)")
-                .map_err(err("storing sentence techniques"))?;
-            for r in &rows.sentence_techniques {
-                st.execute(params![id, r.sentence as i64, r.technique]).map_err(err("storing sentence techniques"))?;
-            }
-            let mut st = self
-                .conn
-                .prepare_cached(
-                    "INSERT INTO sentences (doc, idx, char_start, char_end, checkworthy, subjective, source_kind, \
-                     claim, unattributed, hedged, insinuation) VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11)",
-                )
-                .map_err(err("storing sentences"))?;
-            for s in &rows.sentences {
-                st.execute(params![
-                    id,
-                    s.idx as i64,
-                    s.char_start as i64,
-                    s.char_end as i64,
-                    s.checkworthy,
-                    s.subjective,
-                    s.source_kind,
-                    s.claim,
-                    s.unattributed,
-                    s.hedged,
-                    s.insinuation,
-                ])
-                .map_err(err("storing sentences"))?;
-            }
+        let insert = INSERT_DOCUMENT.replace("NOW", self.conn.dialect().now());
+        let params: [Param<'_>; 22] = [
+            d.source.into(),
+            d.record.into(),
+            d.doc_id.into(),
+            d.url.into(),
+            d.outlet.into(),
+            d.outlet_name.into(),
+            d.title.into(),
+            d.date.into(),
+            d.language.into(),
+            d.chars.into(),
+            d.words.into(),
+            d.sentences.into(),
+            d.spans.into(),
+            d.span_sentences.into(),
+            d.claims.into(),
+            d.unattributed.into(),
+            d.subjective.into(),
+            d.scored.into(),
+            d.score.into(),
+            d.content_hash.into(),
+            d.model.into(),
+            d.model_version.into(),
+        ];
+        let id = self
+            .conn
+            .query_row("storing a document", &insert, &params)?
+            .and_then(|r| r.first().and_then(|v| v.int()))
+            .ok_or_else(|| self.conn.error("storing a document", "no id came back"))?;
+        for s in &rows.spans {
+            self.conn.execute(
+                "storing spans",
+                "INSERT INTO spans (doc, technique, char_start, char_end, byte_start, byte_end, text, confidence) \
+                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
+                &[
+                    id.into(),
+                    s.technique.into(),
+                    s.char_start.into(),
+                    s.char_end.into(),
+                    s.byte_start.into(),
+                    s.byte_end.into(),
+                    s.text.into(),
+                    s.confidence.into(),
+                ],
+            )?;
+        }
+        for r in &rows.sentence_techniques {
+            self.conn.execute(
+                "storing sentence techniques",
+                "INSERT INTO sentence_techniques (doc, sentence, technique) VALUES (?, ?, ?)",
+                &[id.into(), r.sentence.into(), r.technique.into()],
+            )?;
+        }
+        for s in &rows.sentences {
+            self.conn.execute(
+                "storing sentences",
+                "INSERT INTO sentences (doc, idx, char_start, char_end, checkworthy, subjective, source_kind, \
+                 claim, unattributed, hedged, insinuation) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
+                &[
+                    id.into(),
+                    s.idx.into(),
+                    s.char_start.into(),
+                    s.char_end.into(),
+                    s.checkworthy.into(),
+                    s.subjective.into(),
+                    s.source_kind.into(),
+                    s.claim.into(),
+                    s.unattributed.into(),
+                    s.hedged.into(),
+                    s.insinuation.into(),
+                ],
+            )?;
         }
         self.wrote()
     }
@@ -197,13 +191,8 @@ impl Store {
     /// key held.
     pub fn put_error(&mut self, key: &RecordKey, message: &str) -> Result<()> {
         self.clear(key)?;
-        self.conn
-            .prepare_cached(
-                "INSERT INTO errors (source, record, message, at) \
-                 VALUES (?1, ?2, ?3, strftime('%Y-%m-%dT%H:%M:%SZ', 'now'))",
-            )
-            .and_then(|mut st| st.execute(params![key.source, key.record as i64, message]))
-            .map_err(db_error(&self.path, "storing an error"))?;
+        let sql = format!("INSERT INTO errors (source, record, message, at) VALUES (?, ?, ?, {})", self.conn.dialect().now());
+        self.conn.execute("storing an error", &sql, &[key.source.as_str().into(), key.record.into(), message.into()])?;
         self.wrote()
     }
 
@@ -214,13 +203,9 @@ impl Store {
     }
 
     fn clear(&mut self, key: &RecordKey) -> Result<()> {
-        let path = &self.path;
         // Spans and sentences go with their document (ON DELETE CASCADE).
-        for sql in ["DELETE FROM documents WHERE source = ?1 AND record = ?2", "DELETE FROM errors WHERE source = ?1 AND record = ?2"] {
-            self.conn
-                .prepare_cached(sql)
-                .and_then(|mut st| st.execute(params![key.source, key.record as i64]))
-                .map_err(db_error(path, "replacing a record"))?;
+        for sql in ["DELETE FROM documents WHERE source = ? AND record = ?", "DELETE FROM errors WHERE source = ? AND record = ?"] {
+            self.conn.execute("replacing a record", sql, &[key.source.as_str().into(), key.record.into()])?;
         }
         Ok(())
     }
@@ -234,34 +219,101 @@ impl Store {
     }
 
     fn commit(&mut self, reopen: bool) -> Result<()> {
-        self.conn.execute_batch("COMMIT").map_err(db_error(&self.path, "committing"))?;
+        self.conn.batch("committing", "COMMIT")?;
         self.open = 0;
         if reopen {
-            self.conn.execute_batch("BEGIN IMMEDIATE").map_err(db_error(&self.path, "starting a transaction"))?;
+            self.conn.batch("starting a transaction", begin(self.conn.dialect()))?;
         }
         Ok(())
     }
 }
 
+impl Drop for Store {
+    /// Gives PostgreSQL's advisory lock back at once: the server would drop it with the
+    /// connection, but only once it has seen the connection end, and a writer that follows at
+    /// once must not find it still held. An open batch is not committed (the connection's end
+    /// rolls it back), as when the process is killed.
+    fn drop(&mut self) {
+        if self.conn.dialect() == Dialect::Postgres {
+            // ROLLBACK first: an unlock inside a failed transaction would be refused.
+            let _ = self.conn.batch("rolling back", "ROLLBACK");
+            let _ = self.conn.batch("releasing the writer lock", &format!("SELECT pg_advisory_unlock({PG_LOCK_KEY})"));
+        }
+    }
+}
+
+/// The advisory lock of a PostgreSQL corpus: one per schema.
+const PG_LOCK_KEY: &str = "hashtext('unspin writer ' || current_schema())";
+
+/// SQLite takes the write lock at the start (`IMMEDIATE`), so a busy file fails there and not
+/// halfway through a batch; PostgreSQL's writers are kept apart by the advisory lock.
+fn begin(dialect: Dialect) -> &'static str {
+    match dialect {
+        Dialect::Sqlite => "BEGIN IMMEDIATE",
+        Dialect::Postgres => "BEGIN",
+    }
+}
+
+/// Takes the exclusive lock on `<db>-lock`, or says who holds it.
+fn lock_file(path: &Path) -> Result<File> {
+    let db = path.display().to_string();
+    let lock_file = lock_path(path);
+    let lock = File::options()
+        .create(true)
+        .truncate(false)
+        .write(true)
+        .open(&lock_file)
+        .map_err(|e| Error::Database { db: db.clone(), message: format!("cannot create {}: {e}", lock_file.display()) })?;
+    match fs4::FileExt::try_lock(&lock) {
+        Ok(()) => Ok(lock),
+        Err(fs4::TryLockError::WouldBlock) => Err(Error::Locked { db, lock: lock_file.display().to_string() }),
+        Err(fs4::TryLockError::Error(e)) => {
+            Err(Error::Database { db, message: format!("locking {}: {e}", lock_file.display()) })
+        }
+    }
+}
+
+/// Opens an SQLite file for writing, in WAL mode with foreign keys on.
+fn open_sqlite(path: &Path) -> Result<Conn> {
+    let fail = |doing: &str, e: rusqlite::Error| Error::Database { db: path.display().to_string(), message: format!("{doing}: {e}") };
+    let c = rusqlite::Connection::open(path).map_err(|e| fail("opening", e))?;
+    c.busy_timeout(Duration::from_secs(5)).map_err(|e| fail("setting the busy timeout", e))?;
+    let mut conn = Conn::sqlite(c, path);
+    // Refuse a foreign or newer file before switching its journal mode.
+    let found = schema::version(&mut conn)?;
+    schema::check_not_newer(found, &conn)?;
+    let mode = conn
+        .query_row("switching to WAL", "PRAGMA journal_mode = WAL", &[])?
+        .and_then(|r| r.into_iter().next()?.into_text())
+        .unwrap_or_default();
+    if !mode.eq_ignore_ascii_case("wal") {
+        return Err(conn.error("switching to WAL", format!("cannot use WAL (journal mode {mode})")));
+    }
+    conn.batch("setting pragmas", "PRAGMA synchronous = NORMAL; PRAGMA foreign_keys = ON;")?;
+    Ok(conn)
+}
+
 /// Asks whether a document is already stored; shared by worker threads.
 pub struct Lookup {
-    conn: Mutex<Connection>,
-    path: PathBuf,
+    conn: Mutex<Conn>,
 }
 
 impl Lookup {
     /// Whether `key` holds a document with this content hash, analysed by this model.
     pub fn is_current(&self, key: &RecordKey, content_hash: &str, model: &ModelId) -> Result<bool> {
-        let conn = self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
-        conn.prepare_cached(
-            "SELECT 1 FROM documents WHERE source = ?1 AND record = ?2 AND content_hash = ?3 \
-             AND model = ?4 AND model_version = ?5",
-        )
-        .and_then(|mut st| {
-            st.query_row(params![key.source, key.record as i64, content_hash, model.name, model.version], |_| Ok(()))
-                .optional()
-        })
-        .map(|found| found.is_some())
-        .map_err(db_error(&self.path, "looking up a document"))
+        let mut conn = self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let found = conn.query_row(
+            "looking up a document",
+            "SELECT 1 FROM documents WHERE source = ? AND record = ? AND content_hash = ? \
+             AND model = ? AND model_version = ?",
+            &[
+                key.source.as_str().into(),
+                key.record.into(),
+                content_hash.into(),
+                model.name.as_str().into(),
+                model.version.as_str().into(),
+            ],
+        )?;
+        Ok(found.is_some())
     }
 }

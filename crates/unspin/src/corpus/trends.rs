@@ -21,9 +21,9 @@
 
 use std::collections::BTreeMap;
 
-use rusqlite::{params_from_iter, Connection};
 use serde::Serialize;
 
+use super::db::{Conn, Param, Value};
 use crate::claims::outlet;
 use crate::detect::Technique;
 use crate::Result;
@@ -119,13 +119,9 @@ impl Row {
     }
 }
 
-const MONTH: &str = "CASE WHEN date GLOB '[0-9][0-9][0-9][0-9]-[0-9][0-9]*' THEN substr(date, 1, 7) END";
-
 /// The rows of `by` over the documents `filter` lets through, sorted by their keys (techniques:
 /// most spans first).
-pub fn query(conn: &Connection, by: GroupBy, filter: &Filter) -> Result<Vec<Row>> {
-    let path = conn.path().map(std::path::PathBuf::from).unwrap_or_default();
-    let err = |doing: &'static str| super::db_error(&path, doing);
+pub fn query(conn: &mut Conn, by: GroupBy, filter: &Filter) -> Result<Vec<Row>> {
     let mut conditions = Vec::new();
     let mut params: Vec<String> = Vec::new();
     if !filter.outlets.is_empty() {
@@ -148,8 +144,9 @@ pub fn query(conn: &Connection, by: GroupBy, filter: &Filter) -> Result<Vec<Row>
             params.push(tag.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
         }
     }
+    let month = conn.dialect().month("date");
     let filtered = format!(
-        "WITH d AS (SELECT id, outlet, {MONTH} AS month, words, sentences, span_sentences, claims, unattributed, \
+        "WITH d AS (SELECT id, outlet, {month} AS month, words, sentences, span_sentences, claims, unattributed, \
          subjective, scored FROM documents{}) ",
         if conditions.is_empty() { String::new() } else { format!(" WHERE {}", conditions.join(" AND ")) }
     );
@@ -158,31 +155,27 @@ pub fn query(conn: &Connection, by: GroupBy, filter: &Filter) -> Result<Vec<Row>
         Some(_) => format!(" AND {alias}.technique = ?"),
         None => String::new(),
     };
-    let with_technique = || {
-        let mut p = params.clone();
-        p.extend(technique.clone());
-        p
-    };
+    let plain: Vec<Param<'_>> = params.iter().map(Param::from).collect();
+    let mut with_technique = plain.clone();
+    with_technique.extend(technique.as_ref().map(Param::from));
+    // Counts come back as integers from both databases (PostgreSQL's SUM of BIGINT is NUMERIC).
+    let claim_sums = format!("{}, {}, {}, {}", sum("d.claims"), sum("d.unattributed"), sum("d.subjective"), sum("d.scored"));
 
     if by == GroupBy::Technique {
-        let (words, sentences): (u64, u64) = conn
-            .query_row(
-                &format!("{filtered}SELECT COALESCE(SUM(words), 0), COALESCE(SUM(sentences), 0) FROM d"),
-                params_from_iter(&params),
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .map_err(err("counting words"))?;
+        let doing = "counting words";
+        let totals = conn.query_row(doing, &format!("{filtered}SELECT {}, {} FROM d", sum("words"), sum("sentences")), &plain)?;
+        let totals = totals.unwrap_or_default();
+        let (words, sentences) = (count(&totals, 0).map_err(bad(doing, conn))?, count(&totals, 1).map_err(bad(doing, conn))?);
         let mut rows: BTreeMap<String, Row> = BTreeMap::new();
+        let doing = "counting spans";
         let sql = format!(
             "{filtered}SELECT p.technique, COUNT(DISTINCT p.doc), COUNT(*) FROM d JOIN spans p ON p.doc = d.id{} \
              GROUP BY p.technique",
             only_technique("p")
         );
-        let mut st = conn.prepare(&sql).map_err(err("counting spans"))?;
-        let mut found = st.query(params_from_iter(with_technique())).map_err(err("counting spans"))?;
-        while let Some(r) = found.next().map_err(err("counting spans"))? {
-            let (label, docs, spans): (String, u64, u64) =
-                (r.get(0).map_err(err("counting spans"))?, r.get(1).map_err(err("counting spans"))?, r.get(2).map_err(err("counting spans"))?);
+        for r in conn.query(doing, &sql, &with_technique)? {
+            let label = text(&r, 0);
+            let (docs, spans) = (count(&r, 1).map_err(bad(doing, conn))?, count(&r, 2).map_err(bad(doing, conn))?);
             rows.insert(
                 label.clone(),
                 Row {
@@ -195,27 +188,27 @@ pub fn query(conn: &Connection, by: GroupBy, filter: &Filter) -> Result<Vec<Row>
                 },
             );
         }
+        let doing = "counting sentences";
         let sql = format!(
             "{filtered}SELECT st.technique, COUNT(*) FROM d JOIN sentence_techniques st ON st.doc = d.id{} \
              GROUP BY st.technique",
             only_technique("st")
         );
-        for (label, n) in pairs(conn, &sql, with_technique()).map_err(err("counting sentences"))? {
-            if let Some(row) = rows.get_mut(&label) {
+        for r in conn.query(doing, &sql, &with_technique)? {
+            let n = count(&r, 1).map_err(bad(doing, conn))?;
+            if let Some(row) = rows.get_mut(&text(&r, 0)) {
                 row.sentence_share = share(n, sentences);
             }
         }
+        let doing = "counting claims";
         let sql = format!(
-            "{filtered}SELECT t.technique, SUM(d.claims), SUM(d.unattributed), SUM(d.subjective), SUM(d.scored) \
+            "{filtered}SELECT t.technique, {claim_sums} \
              FROM d JOIN (SELECT DISTINCT doc, technique FROM spans) t ON t.doc = d.id{} GROUP BY t.technique",
             only_technique("t")
         );
-        let mut st = conn.prepare(&sql).map_err(err("counting claims"))?;
-        let mut found = st.query(params_from_iter(with_technique())).map_err(err("counting claims"))?;
-        while let Some(r) = found.next().map_err(err("counting claims"))? {
-            let label: String = r.get(0).map_err(err("counting claims"))?;
-            let sums = Sums::read(r, 1).map_err(err("counting claims"))?;
-            if let Some(row) = rows.get_mut(&label) {
+        for r in conn.query(doing, &sql, &with_technique)? {
+            let sums = Sums::read(&r, 1).map_err(bad(doing, conn))?;
+            if let Some(row) = rows.get_mut(&text(&r, 0)) {
                 sums.fill(row);
             }
         }
@@ -230,17 +223,23 @@ pub fn query(conn: &Connection, by: GroupBy, filter: &Filter) -> Result<Vec<Row>
         GroupBy::OutletMonth | GroupBy::Technique => "d.outlet, d.month",
     };
     type Key = (Option<String>, Option<String>);
+    let key_of = |r: &[Value]| -> Key { (r[0].text().map(str::to_owned), r[1].text().map(str::to_owned)) };
     let mut rows: BTreeMap<Key, Row> = BTreeMap::new();
+    let doing = "counting documents";
     let sql = format!(
-        "{filtered}SELECT {keys}, COUNT(*), SUM(d.words), SUM(d.sentences), SUM(d.span_sentences), SUM(d.claims), \
-         SUM(d.unattributed), SUM(d.subjective), SUM(d.scored) FROM d GROUP BY 1, 2"
+        "{filtered}SELECT {keys}, COUNT(*), {}, {}, {}, {claim_sums} FROM d GROUP BY 1, 2",
+        sum("d.words"),
+        sum("d.sentences"),
+        sum("d.span_sentences")
     );
-    let mut st = conn.prepare(&sql).map_err(err("counting documents"))?;
-    let mut found = st.query(params_from_iter(&params)).map_err(err("counting documents"))?;
-    while let Some(r) = found.next().map_err(err("counting documents"))? {
-        let read = || -> rusqlite::Result<(Key, Row)> {
-            let key: Key = (r.get(0)?, r.get(1)?);
-            let (documents, words, sentences, span_sentences): (u64, u64, u64, u64) = (r.get(2)?, r.get(3)?, r.get(4)?, r.get(5)?);
+    let counted: Vec<Technique> = match filter.technique {
+        Some(t) => vec![t],
+        None => Technique::ALL.to_vec(),
+    };
+    for r in conn.query(doing, &sql, &plain)? {
+        let key = key_of(&r);
+        let read = || -> std::result::Result<Row, String> {
+            let (documents, words, sentences, span_sentences) = (count(&r, 2)?, count(&r, 3)?, count(&r, 4)?, count(&r, 5)?);
             let mut row = Row {
                 documents,
                 words,
@@ -248,29 +247,23 @@ pub fn query(conn: &Connection, by: GroupBy, filter: &Filter) -> Result<Vec<Row>
                 sentence_share: share(span_sentences, sentences),
                 ..Row::empty(key.0.clone(), key.1.clone(), None)
             };
-            Sums::read(r, 6)?.fill(&mut row);
-            let counted: Vec<Technique> = match filter.technique {
-                Some(t) => vec![t],
-                None => Technique::ALL.to_vec(),
-            };
+            Sums::read(&r, 6)?.fill(&mut row);
             row.technique_rates = counted.iter().map(|t| (t.label().to_owned(), 0.0)).collect();
-            Ok((key, row))
+            Ok(row)
         };
-        let (key, row) = read().map_err(err("counting documents"))?;
+        let row = read().map_err(bad(doing, conn))?;
         rows.insert(key, row);
     }
+    let doing = "counting spans";
     let sql = format!(
         "{filtered}SELECT {keys}, p.technique, COUNT(*) FROM d JOIN spans p ON p.doc = d.id{} GROUP BY 1, 2, 3",
         only_technique("p")
     );
-    let mut st = conn.prepare(&sql).map_err(err("counting spans"))?;
-    let mut found = st.query(params_from_iter(with_technique())).map_err(err("counting spans"))?;
-    while let Some(r) = found.next().map_err(err("counting spans"))? {
-        let read = || -> rusqlite::Result<(Key, String, u64)> { Ok(((r.get(0)?, r.get(1)?), r.get(2)?, r.get(3)?)) };
-        let (key, label, n) = read().map_err(err("counting spans"))?;
-        if let Some(row) = rows.get_mut(&key) {
+    for r in conn.query(doing, &sql, &with_technique)? {
+        let n = count(&r, 3).map_err(bad(doing, conn))?;
+        if let Some(row) = rows.get_mut(&key_of(&r)) {
             row.spans += n;
-            row.technique_rates.insert(label, per_1k(n, row.words));
+            row.technique_rates.insert(text(&r, 2), per_1k(n, row.words));
         }
     }
     if technique.is_some() {
@@ -278,16 +271,14 @@ pub fn query(conn: &Connection, by: GroupBy, filter: &Filter) -> Result<Vec<Row>
         for row in rows.values_mut() {
             row.sentence_share = 0.0;
         }
+        let doing = "counting sentences";
         let sql = format!(
             "{filtered}SELECT {keys}, COUNT(*) FROM d JOIN sentence_techniques st ON st.doc = d.id{} GROUP BY 1, 2",
             only_technique("st")
         );
-        let mut st = conn.prepare(&sql).map_err(err("counting sentences"))?;
-        let mut found = st.query(params_from_iter(with_technique())).map_err(err("counting sentences"))?;
-        while let Some(r) = found.next().map_err(err("counting sentences"))? {
-            let read = || -> rusqlite::Result<(Key, u64)> { Ok(((r.get(0)?, r.get(1)?), r.get(2)?)) };
-            let (key, n) = read().map_err(err("counting sentences"))?;
-            if let Some(row) = rows.get_mut(&key) {
+        for r in conn.query(doing, &sql, &with_technique)? {
+            let n = count(&r, 2).map_err(bad(doing, conn))?;
+            if let Some(row) = rows.get_mut(&key_of(&r)) {
                 row.sentence_share = share(n, row.sentences);
             }
         }
@@ -302,6 +293,25 @@ pub fn query(conn: &Connection, by: GroupBy, filter: &Filter) -> Result<Vec<Row>
         .collect())
 }
 
+/// A row that cannot be read as counts, as an error about the database.
+fn bad<'a>(doing: &'a str, conn: &'a Conn) -> impl Fn(String) -> crate::Error + 'a {
+    move |m| conn.error(doing, m)
+}
+
+/// `SUM(x)` as a 64-bit integer in both databases.
+fn sum(x: &str) -> String {
+    format!("CAST(SUM({x}) AS BIGINT)")
+}
+
+/// Column `i` of a row as a count (NULL: 0).
+fn count(r: &[Value], i: usize) -> std::result::Result<u64, String> {
+    r.get(i).ok_or_else(|| format!("no column {i}"))?.count()
+}
+
+fn text(r: &[Value], i: usize) -> String {
+    r.get(i).and_then(Value::text).unwrap_or_default().to_owned()
+}
+
 /// Claims and subjectivity sums of a group, as read from columns `at..at + 4`.
 struct Sums {
     claims: u64,
@@ -311,12 +321,15 @@ struct Sums {
 }
 
 impl Sums {
-    fn read(r: &rusqlite::Row<'_>, at: usize) -> rusqlite::Result<Sums> {
+    fn read(r: &[Value], at: usize) -> std::result::Result<Sums, String> {
         Ok(Sums {
-            claims: r.get::<_, Option<u64>>(at)?.unwrap_or(0),
-            unattributed: r.get::<_, Option<u64>>(at + 1)?.unwrap_or(0),
-            subjective: r.get(at + 2)?,
-            scored: r.get::<_, Option<u64>>(at + 3)?.unwrap_or(0),
+            claims: count(r, at)?,
+            unattributed: count(r, at + 1)?,
+            subjective: match r.get(at + 2) {
+                Some(Value::Null) | None => None,
+                Some(v) => Some(v.count()?),
+            },
+            scored: count(r, at + 3)?,
         })
     }
 
@@ -329,12 +342,6 @@ impl Sums {
             _ => None,
         };
     }
-}
-
-fn pairs(conn: &Connection, sql: &str, params: Vec<String>) -> rusqlite::Result<Vec<(String, u64)>> {
-    let mut st = conn.prepare(sql)?;
-    let rows = st.query_map(params_from_iter(params), |r| Ok((r.get(0)?, r.get(1)?)))?;
-    rows.collect()
 }
 
 fn per_1k(n: u64, words: u64) -> f64 {

@@ -1,4 +1,5 @@
--- Schema v1 of an unspin corpus. docs/corpus.md describes every column.
+-- Schema v1 of an unspin corpus, SQLite. docs/corpus.md describes every column;
+-- migrations/postgres/0001_initial.sql is the same schema in PostgreSQL's types.
 
 CREATE TABLE documents (
     id            INTEGER PRIMARY KEY,
