@@ -153,36 +153,16 @@ fn parse_db(s: &str) -> Result<Target, String> {
 }
 
 fn parse_group_by(s: &str) -> Result<unspin::corpus::trends::GroupBy, String> {
-    use unspin::corpus::trends::GroupBy;
-    match s.trim().to_ascii_lowercase().replace(' ', "").as_str() {
-        "outlet" => Ok(GroupBy::Outlet),
-        "technique" => Ok(GroupBy::Technique),
-        "month" => Ok(GroupBy::Month),
-        "outlet,month" | "month,outlet" => Ok(GroupBy::OutletMonth),
-        _ => Err(format!("{s:?}: expected outlet, technique, month or outlet,month")),
-    }
+    unspin::corpus::trends::GroupBy::parse(s).ok_or_else(|| format!("{s:?}: expected outlet, technique, month or outlet,month"))
 }
 
 fn parse_technique(s: &str) -> Result<unspin::detect::Technique, String> {
     s.parse().map_err(|e: <unspin::detect::Technique as std::str::FromStr>::Err| e.to_string())
 }
 
-/// `YYYY-MM-DD` as is; `YYYY-MM` as given (it compares before every day of the month, so as a
-/// lower bound it is the month's start; `until` turns it into the month's last possible day).
+/// `YYYY-MM-DD` or `YYYY-MM` (see `unspin::corpus::trends::checked_date`).
 fn parse_date(s: &str) -> Result<String, String> {
-    let s = s.trim();
-    let b = s.as_bytes();
-    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
-    let ok = match b.len() {
-        7 => digits(0..4) && b[4] == b'-' && digits(5..7),
-        10 => digits(0..4) && b[4] == b'-' && digits(5..7) && b[7] == b'-' && digits(8..10),
-        _ => false,
-    };
-    if ok {
-        Ok(s.to_owned())
-    } else {
-        Err(format!("{s:?} is not a date (YYYY-MM-DD or YYYY-MM)"))
-    }
+    unspin::corpus::trends::checked_date(s).ok_or_else(|| format!("{:?} is not a date (YYYY-MM-DD or YYYY-MM)", s.trim()))
 }
 
 #[derive(Debug, Args)]
@@ -356,6 +336,12 @@ pub struct ServeArgs {
     /// default, so the server cannot be used to reach the network it runs in).
     #[arg(long)]
     pub allow_private_urls: bool,
+
+    /// Also serve the corpus view of a database `unspin index` wrote (an SQLite file or a
+    /// `postgres://` URL): charts of techniques per outlet and month, and a table of documents
+    /// that open in the article view as stored, without analysing again. Read-only.
+    #[arg(long, value_name = "DB", value_parser = parse_db)]
+    pub db: Option<Target>,
 
     /// Analyses that run at once; requests beyond them wait in the queue [default: number of CPUs].
     #[arg(long, value_name = "N")]

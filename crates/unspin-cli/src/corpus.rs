@@ -86,8 +86,7 @@ pub fn trends(args: &TrendsArgs) -> anyhow::Result<()> {
     let filter = Filter {
         outlets: args.outlet.iter().map(|o| o.trim().to_ascii_lowercase()).filter(|o| !o.is_empty()).collect(),
         since: args.since.clone(),
-        // A month as the upper bound means its last day; every day compares at or below `-31`.
-        until: args.until.as_ref().map(|u| if u.len() == 7 { format!("{u}-31") } else { u.clone() }),
+        until: args.until.as_deref().map(trends::inclusive_until),
         technique: args.technique,
         languages: args.language.iter().map(|l| l.trim().to_ascii_lowercase()).filter(|l| !l.is_empty()).collect(),
         min_documents: args.min_documents,
@@ -98,14 +97,14 @@ pub fn trends(args: &TrendsArgs) -> anyhow::Result<()> {
         TrendsFormat::Json => {
             serde_json::to_writer_pretty(&mut out, &serde_json::json!({
                 "schema_version": corpus::SCHEMA_VERSION,
-                "by": by_name(args.by),
+                "by": args.by.name(),
                 "rows": rows,
             }))?;
             writeln!(out)?;
         }
         TrendsFormat::Csv => write_csv(&mut out, args.by, &rows)?,
         TrendsFormat::Html => {
-            let title = format!("unspin trends by {}", by_name(args.by));
+            let title = format!("unspin trends by {}", args.by.name());
             out.write_all(html::report(args.by, &rows, &title, &described(args, &filter)).as_bytes())?;
         }
         TrendsFormat::Table => write_table(&mut out, args.by, &rows)?,
@@ -150,15 +149,6 @@ pub fn export(args: &ExportArgs) -> anyhow::Result<()> {
         eprintln!("{table}: {rows} rows → {}", path.display());
     }
     Ok(())
-}
-
-fn by_name(by: GroupBy) -> &'static str {
-    match by {
-        GroupBy::Outlet => "outlet",
-        GroupBy::Technique => "technique",
-        GroupBy::Month => "month",
-        GroupBy::OutletMonth => "outlet,month",
-    }
 }
 
 fn keys(by: GroupBy) -> &'static [&'static str] {

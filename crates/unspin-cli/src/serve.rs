@@ -43,10 +43,14 @@ pub fn run(args: &ServeArgs) -> anyhow::Result<()> {
             allow_private: args.allow_private_urls,
             ..FetchLimits::default()
         },
+        corpus: args.db.clone(),
     };
     let server = Server::bind(config, Arc::new(pipeline))?;
     let addr = server.local_addr()?;
     eprintln!("unspin serve: listening on http://{addr}/ (Ctrl-C stops); model engine: {engine}");
+    if let Some(db) = &args.db {
+        eprintln!("unspin serve: corpus view of {db} at http://{addr}/#corpus");
+    }
     server.run()?;
     Ok(())
 }

@@ -58,6 +58,10 @@ pub enum Error {
     #[error("analysis failed: {0}")]
     Analysis(#[source] unspin::Error),
 
+    /// The corpus database (`serve --db`) could not be opened or read.
+    #[error("{0}")]
+    Corpus(#[source] unspin::Error),
+
     /// The server could not start (an address in use, a runtime that cannot be built).
     #[error("{context}: {source}")]
     Io {
@@ -87,7 +91,7 @@ impl Error {
             Error::Fetch { .. } => StatusCode::BAD_GATEWAY,
             Error::NotFound(_) => StatusCode::NOT_FOUND,
             Error::MethodNotAllowed(_) => StatusCode::METHOD_NOT_ALLOWED,
-            Error::Analysis(_) | Error::Io { .. } | Error::Setting(_) | Error::Internal(_) => {
+            Error::Analysis(_) | Error::Corpus(_) | Error::Io { .. } | Error::Setting(_) | Error::Internal(_) => {
                 StatusCode::INTERNAL_SERVER_ERROR
             }
         }

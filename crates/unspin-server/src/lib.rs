@@ -7,6 +7,7 @@
 //! - [`admission`]: the analysis slots and the bounded queue in front of them;
 //! - [`api`]: the routes `POST /v1/analyze`, `POST /v1/analyze/batch`, `GET /healthz`,
 //!   `GET /openapi.json`;
+//! - [`corpus`]: `GET /v1/corpus…`, the read-only view of an indexed database (`serve --db`);
 //! - [`fetch`]: fetching articles by URL, within limits, refusing private addresses;
 //! - [`page`]: the web page at `/`, its script and style sheet, embedded in the binary;
 //! - [`error`]: the crate's error type and its JSON answers.
@@ -16,6 +17,7 @@
 
 pub mod admission;
 pub mod api;
+pub mod corpus;
 pub mod error;
 pub mod fetch;
 pub mod page;
@@ -30,6 +32,7 @@ use axum::http::{Method, Uri};
 use axum::response::IntoResponse;
 use axum::routing::{get, post};
 use axum::Router;
+use unspin::corpus::Target;
 use unspin::Pipeline;
 
 pub use admission::Admission;
@@ -106,6 +109,8 @@ pub struct Config {
     pub bind: SocketAddr,
     pub limits: Limits,
     pub fetch: FetchLimits,
+    /// The corpus database the `/v1/corpus` routes and the page's corpus view read, if any.
+    pub corpus: Option<Target>,
 }
 
 impl Default for Config {
@@ -114,6 +119,7 @@ impl Default for Config {
             bind: DEFAULT_BIND.parse().expect("the default address is valid"),
             limits: Limits::default(),
             fetch: FetchLimits::default(),
+            corpus: None,
         }
     }
 }
@@ -128,6 +134,7 @@ pub struct Inner {
     pub fetcher: fetch::Fetcher,
     pub limits: Limits,
     pub admission: Arc<Admission>,
+    pub corpus: Option<Target>,
 }
 
 impl std::ops::Deref for AppState {
@@ -147,7 +154,16 @@ impl AppState {
             fetcher: fetch::Fetcher::new(fetch)?,
             limits,
             admission,
+            corpus: None,
         })))
+    }
+
+    /// Serves the corpus at `target` too. It must open now (readable, not of a newer schema):
+    /// a server that starts must be able to answer.
+    pub fn with_corpus(self, target: Target) -> Result<Self> {
+        unspin::corpus::open_read(&target).map_err(Error::Corpus)?;
+        let inner = Arc::try_unwrap(self.0).map_err(|_| Error::Setting("the state is already shared".into()))?;
+        Ok(AppState(Arc::new(Inner { corpus: Some(target), ..inner })))
     }
 }
 
@@ -160,6 +176,10 @@ pub fn router(state: AppState) -> Router {
         .route("/openapi.json", get(api::openapi))
         .route("/v1/analyze", post(api::analyze))
         .route("/v1/analyze/batch", post(api::analyze_batch))
+        .route("/v1/corpus", get(corpus::summary))
+        .route("/v1/corpus/trends", get(corpus::trends_route))
+        .route("/v1/corpus/documents", get(corpus::documents))
+        .route("/v1/corpus/documents/{id}", get(corpus::document))
         .fallback(not_found)
         .method_not_allowed_fallback(method_not_allowed)
         // The handlers enforce their own limit, with a JSON 413.
@@ -193,7 +213,10 @@ impl Server {
         listener
             .set_nonblocking(true)
             .map_err(io("setting up the socket".into()))?;
-        let state = AppState::new(pipeline, config.limits, config.fetch)?;
+        let mut state = AppState::new(pipeline, config.limits, config.fetch)?;
+        if let Some(target) = config.corpus {
+            state = state.with_corpus(target)?;
+        }
         Ok(Server { listener, state })
     }
 

@@ -14,6 +14,9 @@ use crate::error::Error;
 const INDEX: &str = include_str!("../assets/index.html");
 const SCRIPT: &str = include_str!("../assets/app.js");
 const STYLE: &str = include_str!("../assets/style.css");
+/// Chart.js 4.6.1 (MIT), the corpus view's charts: the library's own minified UMD build, as its
+/// npm package ships it (`assets/vendor/README.md` says how it is updated).
+const CHART: &str = include_str!("../assets/vendor/chart.umd.min.js");
 
 const CSP: &str = "default-src 'none'; script-src 'self'; style-src 'self'; img-src 'self' data:; \
                    connect-src 'self'; form-action 'none'; base-uri 'none'; frame-ancestors 'none'";
@@ -47,6 +50,7 @@ pub async fn asset(Path(file): Path<String>) -> Result<Response, Error> {
     match file.as_str() {
         "app.js" => Ok(page_response("text/javascript; charset=utf-8", SCRIPT)),
         "style.css" => Ok(page_response("text/css; charset=utf-8", STYLE)),
+        "chart.umd.min.js" => Ok(page_response("text/javascript; charset=utf-8", CHART)),
         _ => Err(Error::NotFound(format!("/assets/{file}"))),
     }
 }

@@ -122,11 +122,10 @@ fn pipeline(delay: Duration) -> Arc<Pipeline> {
 }
 
 async fn start_with(limits: Limits, fetch: FetchLimits, delay: Duration) -> Running {
-    let config = Config {
-        bind: "127.0.0.1:0".parse().unwrap(),
-        limits,
-        fetch,
-    };
+    start_config(Config { bind: "127.0.0.1:0".parse().unwrap(), limits, fetch, corpus: None }, delay).await
+}
+
+async fn start_config(config: Config, delay: Duration) -> Running {
     let server = Server::bind(config, pipeline(delay)).unwrap();
     let addr = server.local_addr().unwrap();
     tokio::spawn(server.run_until(std::future::pending()));
@@ -138,6 +137,39 @@ async fn start_with(limits: Limits, fetch: FetchLimits, delay: Duration) -> Runn
 
 async fn start() -> Running {
     start_with(Limits::default(), FetchLimits::default(), Duration::ZERO).await
+}
+
+/// Three stories from two outlets, analysed by the word-list pipeline and stored in an SQLite
+/// corpus in `dir`.
+const STORIES: [(&str, &str, &str); 3] = [
+    ("a.example", "2024-01-05", "The corrupt bureaucrats sold the harbour. Every true patriot knows it."),
+    ("a.example", "2024-02-11", "The council met on Tuesday and approved the budget for the coming year."),
+    ("b.example", "2024-01-20", "A corrupt deal, a corrupt minister, and one patriot who says so in the square."),
+];
+
+fn corpus_in(dir: &std::path::Path) -> unspin::corpus::Target {
+    use unspin::corpus::{content_hash, ModelId, RecordKey, Store, Target};
+    let target = Target::Sqlite(dir.join("corpus.sqlite"));
+    let pipeline = pipeline(Duration::ZERO);
+    let mut store = Store::open(&target).unwrap();
+    for (i, (outlet, date, text)) in STORIES.into_iter().enumerate() {
+        let meta = unspin::Metadata {
+            url: Some(format!("https://{outlet}/story/{i}")),
+            date: Some(date.to_owned()),
+            title: Some(format!("Story {i}")),
+            ..unspin::Metadata::default()
+        };
+        let analysis = pipeline.analyze(Document::new(format!("story{i}"), text, meta)).unwrap();
+        let key = RecordKey { source: "stories.jsonl".into(), record: i as u64 };
+        store.put(&key, &content_hash(&analysis.document), &ModelId::none("test"), &analysis).unwrap();
+    }
+    store.finish().unwrap();
+    target
+}
+
+async fn start_with_corpus(target: unspin::corpus::Target) -> Running {
+    let config = Config { bind: "127.0.0.1:0".parse().unwrap(), corpus: Some(target), ..Config::default() };
+    start_config(config, Duration::ZERO).await
 }
 
 /// The error message of a JSON error body, checking its shape and status on the way.
@@ -602,7 +634,7 @@ fn limits_no_request_could_meet_are_refused_at_start() {
     ] {
         let err = limits.validate().unwrap_err().to_string();
         assert!(err.contains(what) && err.contains("at least 1"), "{err}");
-        let config = Config { bind: "127.0.0.1:0".parse().unwrap(), limits, fetch: FetchLimits::default() };
+        let config = Config { bind: "127.0.0.1:0".parse().unwrap(), limits, fetch: FetchLimits::default(), corpus: None };
         assert!(Server::bind(config, pipeline(Duration::ZERO)).is_err(), "{what}");
     }
     assert!(base.validate().is_ok());
@@ -955,7 +987,8 @@ async fn the_page_and_its_assets_are_served_with_a_strict_policy() {
 
 #[tokio::test]
 async fn the_openapi_document_lists_exactly_the_routes_served() {
-    let s = start().await;
+    let dir = tempfile::tempdir().unwrap();
+    let s = start_with_corpus(corpus_in(dir.path())).await;
     let (status, headers, body) = s.get("/openapi.json").await;
     assert_eq!(status, StatusCode::OK);
     assert_eq!(headers[header::CONTENT_TYPE], "application/json");
@@ -970,12 +1003,16 @@ async fn the_openapi_document_lists_exactly_the_routes_served() {
         "/openapi.json",
         "/v1/analyze",
         "/v1/analyze/batch",
+        "/v1/corpus",
+        "/v1/corpus/documents",
+        "/v1/corpus/documents/{id}",
+        "/v1/corpus/trends",
     ]);
     assert_eq!(documented, served);
     // Every documented operation exists on the server with that method (not 404 or 405), and
     // every other method on the path is refused.
     for (path, item) in paths {
-        let concrete = path.replace("{file}", "app.js");
+        let concrete = path.replace("{file}", "app.js").replace("{id}", "1");
         for method in ["get", "post", "put", "delete"] {
             let request = s
                 .client
@@ -1002,4 +1039,99 @@ async fn the_openapi_document_lists_exactly_the_routes_served() {
     for code in ["400", "408", "413", "415", "422", "502", "503", "504"] {
         assert!(responses.contains_key(code), "{code}");
     }
+}
+
+#[tokio::test]
+async fn the_corpus_routes_read_what_index_stored() {
+    use unspin::corpus::trends::{self, Filter, GroupBy};
+    let dir = tempfile::tempdir().unwrap();
+    let target = corpus_in(dir.path());
+    let s = start_with_corpus(target.clone()).await;
+
+    let (status, _, body) = s.get("/v1/corpus").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let summary: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(summary["documents"], 3);
+    assert_eq!(summary["errors"], 0);
+    assert_eq!(summary["outlets"], json!(["a.example", "b.example"]));
+    assert_eq!(summary["months"], json!(["2024-01", "2024-02"]));
+    assert_eq!(summary["techniques"][0], "Loaded_Language");
+
+    // Trends: exactly the library's rows, as `unspin trends --format json` prints them.
+    for (by, query) in [(GroupBy::Outlet, "outlet"), (GroupBy::Month, "month"), (GroupBy::Technique, "technique"), (GroupBy::OutletMonth, "outlet,month")] {
+        let (status, _, body) = s.get(&format!("/v1/corpus/trends?by={query}&since=2024-01")).await;
+        assert_eq!(status, StatusCode::OK, "{body}");
+        let got: Value = serde_json::from_str(&body).unwrap();
+        let filter = Filter { since: Some("2024-01".into()), ..Filter::default() };
+        let want = trends::query(&mut unspin::corpus::open_read(&target).unwrap(), by, &filter).unwrap();
+        assert_eq!(got["rows"], serde_json::to_value(&want).unwrap(), "{query}");
+        assert_eq!(got["by"], query);
+    }
+    let (_, _, body) = s.get("/v1/corpus/trends?by=outlet&technique=Flag-Waving&outlet=b.example").await;
+    let rows: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(rows["rows"].as_array().unwrap().len(), 1);
+    assert_eq!(rows["rows"][0]["spans"], 1);
+
+    // Documents: sorted and paged in SQL.
+    let (status, _, body) = s.get("/v1/corpus/documents?sort=spans&order=desc&limit=2").await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let page: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(page["total"], 3);
+    let docs = page["documents"].as_array().unwrap();
+    assert_eq!(docs.iter().map(|d| d["doc_id"].as_str().unwrap()).collect::<Vec<_>>(), ["story2", "story0"]);
+    assert_eq!(docs[0]["spans"], 3); // corrupt ×2, patriot
+    assert_eq!(docs[0]["has_report"], true);
+    let (_, _, body) = s.get("/v1/corpus/documents?technique=Name_Calling,Labeling").await;
+    let page: Value = serde_json::from_str(&body).unwrap();
+    assert_eq!(page["total"], 1);
+    assert_eq!(page["documents"][0]["doc_id"], "story0");
+
+    // One document: what /v1/analyze answers for the same text, without analysing again.
+    let id = docs[1]["id"].as_i64().unwrap();
+    let (status, _, body) = s.get(&format!("/v1/corpus/documents/{id}")).await;
+    assert_eq!(status, StatusCode::OK, "{body}");
+    let stored: Value = serde_json::from_str(&body).unwrap();
+    let record = &stored["documents"][0];
+    assert_eq!(record["text"], STORIES[0].2);
+    let (_, _, fresh) = s.post_json("/v1/analyze", json!({ "text": STORIES[0].2 })).await;
+    let fresh: Value = serde_json::from_str(&fresh).unwrap();
+    assert_eq!(record["spans"], fresh["documents"][0]["spans"]);
+    assert_eq!(record["claims"]["sentences"], fresh["documents"][0]["claims"]["sentences"]);
+    let texts: Vec<&str> = record["spans"].as_array().unwrap().iter().map(|sp| sp["text"].as_str().unwrap()).collect();
+    assert_eq!(texts, ["corrupt", "corrupt bureaucrats", "patriot"]);
+    assert_eq!(stored["schema_version"], unspin::report::SCHEMA_VERSION);
+
+    // Bad requests say what is wrong.
+    for (path, status_want, says) in [
+        ("/v1/corpus/trends?by=planet", StatusCode::BAD_REQUEST, "expected outlet, technique, month"),
+        ("/v1/corpus/trends?since=last-week", StatusCode::BAD_REQUEST, "not a date"),
+        ("/v1/corpus/trends?technique=Shouting", StatusCode::BAD_REQUEST, "unknown technique"),
+        ("/v1/corpus/trends?sort=spans", StatusCode::BAD_REQUEST, "belong to /v1/corpus/documents"),
+        ("/v1/corpus/documents?sort=loudness", StatusCode::BAD_REQUEST, "expected one of date"),
+        ("/v1/corpus/documents?order=up", StatusCode::BAD_REQUEST, "expected asc or desc"),
+        ("/v1/corpus/documents?limit=0", StatusCode::BAD_REQUEST, "between 1 and 500"),
+        ("/v1/corpus/documents?colour=red", StatusCode::BAD_REQUEST, "bad query parameters"),
+        ("/v1/corpus/documents/abc", StatusCode::BAD_REQUEST, "not a document id"),
+        ("/v1/corpus/documents/999999", StatusCode::NOT_FOUND, "no such document"),
+    ] {
+        let (status, _, body) = s.get(path).await;
+        let message = error_message(status, &body);
+        assert_eq!(status, status_want, "{path}: {body}");
+        assert!(message.contains(says), "{path}: {message}");
+    }
+}
+
+#[tokio::test]
+async fn without_a_database_the_corpus_routes_say_how_to_get_one() {
+    let s = start().await;
+    for path in ["/v1/corpus", "/v1/corpus/trends", "/v1/corpus/documents", "/v1/corpus/documents/1"] {
+        let (status, _, body) = s.get(path).await;
+        assert_eq!(status, StatusCode::NOT_FOUND, "{path}");
+        assert!(error_message(status, &body).contains("unspin serve --db"), "{path}: {body}");
+    }
+    // A database that cannot be read stops the server before it listens.
+    let dir = tempfile::tempdir().unwrap();
+    let config = Config { corpus: Some(unspin::corpus::Target::Sqlite(dir.path().join("missing.sqlite"))), ..Config::default() };
+    let err = Server::bind(Config { bind: "127.0.0.1:0".parse().unwrap(), ..config }, pipeline(Duration::ZERO)).err().unwrap();
+    assert!(err.to_string().contains("no such database file"), "{err}");
 }

@@ -288,6 +288,50 @@ fn trends_filters() {
 }
 
 #[test]
+fn browse_sorts_filters_and_pages_documents_and_returns_their_reports() {
+    use unspin::corpus::browse::{self, ListQuery, SortKey};
+    on_each("browse", |db| {
+        let mut conn = corpus::open_read(&db.target).unwrap();
+        let ids = |q: &ListQuery, conn: &mut corpus::Conn| -> (u64, Vec<String>) {
+            let page = browse::documents(conn, q).unwrap();
+            (page.total, page.documents.iter().map(|d| d.doc_id.clone()).collect())
+        };
+        // Newest first; the undated document last.
+        assert_eq!(ids(&ListQuery::default(), &mut conn), (4, vec!["doc1".into(), "doc2".into(), "doc0".into(), "doc3".into()]));
+        let by_rate = ListQuery { sort: SortKey::Rate, ..ListQuery::default() };
+        // Spans per 1,000 words: C 333, A 250, B 111, D 0.
+        assert_eq!(ids(&by_rate, &mut conn).1, ["doc2", "doc0", "doc1", "doc3"]);
+        let ascending = ListQuery { sort: SortKey::Words, descending: false, ..ListQuery::default() };
+        assert_eq!(ids(&ascending, &mut conn).1, ["doc3", "doc0", "doc1", "doc2"]);
+        let paged = ListQuery { sort: SortKey::Words, descending: false, limit: 2, offset: 2, ..ListQuery::default() };
+        assert_eq!(ids(&paged, &mut conn), (4, vec!["doc1".into(), "doc2".into()]));
+        let loaded = ListQuery { filter: Filter { technique: Some(FlagWaving), ..Filter::default() }, ..ListQuery::default() };
+        assert_eq!(ids(&loaded, &mut conn), (1, vec!["doc0".into()]));
+        let b = ListQuery { filter: Filter { outlets: vec!["b.com".into()], ..Filter::default() }, ..ListQuery::default() };
+        assert_eq!(ids(&b, &mut conn).1, ["doc2", "doc3"]);
+
+        let page = browse::documents(&mut conn, &ListQuery { sort: SortKey::Rate, ..ListQuery::default() }).unwrap();
+        let c = &page.documents[0];
+        assert_eq!((c.words, c.spans, c.spans_per_1k_words, c.claims, c.unattributed), (9, 3, 333.3333, 3, 3));
+        assert_eq!((c.outlet.as_deref(), c.date.as_deref()), (Some("b.com"), Some("2024-01-20")));
+        assert!(c.has_report);
+        // The report is the document record `analyze --format json` writes: text, spans, claims.
+        let (version, json) = browse::report(&mut conn, c.id).unwrap().unwrap();
+        assert_eq!(version, unspin::report::SCHEMA_VERSION);
+        let record: serde_json::Value = serde_json::from_str(&json).unwrap();
+        assert_eq!(record["text"], DOCS[2].text);
+        let spans = record["spans"].as_array().unwrap();
+        assert_eq!(spans.len(), 3);
+        for span in spans {
+            let (start, end) = (span["start"].as_u64().unwrap() as usize, span["end"].as_u64().unwrap() as usize);
+            assert_eq!(DOCS[2].text.chars().skip(start).take(end - start).collect::<String>(), span["text"].as_str().unwrap());
+        }
+        assert!(record["claims"]["sentences"].is_array());
+        assert!(browse::report(&mut conn, 999_999).unwrap().is_none());
+    });
+}
+
+#[test]
 fn put_replaces_and_lookup_sees_hash_and_model() {
     for test_db in databases("put_replaces_and_lookup_sees_hash_and_model") {
         let db = &test_db.target;
@@ -311,8 +355,8 @@ fn put_replaces_and_lookup_sees_hash_and_model() {
         }
         store.put_error(&key(3), "boom").unwrap();
         store.finish().unwrap();
-        let counts = ["documents", "spans", "sentences", "errors"].map(|t| test_db.count(t));
-        assert_eq!(counts, [3, 6, 7, 1], "{db}");
+        let counts = ["documents", "spans", "sentences", "errors", "reports"].map(|t| test_db.count(t));
+        assert_eq!(counts, [3, 6, 7, 1, 3], "{db}");
         // A: 2, B: 1, C: 4 (two techniques in its first sentence, the slogan over two).
         assert_eq!(test_db.count("sentence_techniques"), 7);
         // A store dropped without `finish` loses its open batch, as a killed run would.

@@ -16,11 +16,14 @@
 //!   loses at most the open batch) and [`Lookup`], the read connection workers use to skip
 //!   documents already stored.
 //! - `trends.rs`: the grouped measures behind `unspin trends`.
+//! - `browse.rs`: documents one by one: a sorted, filtered page of them, and each one's stored
+//!   report (the corpus view of `unspin serve --db`).
 //! - `html.rs`: those measures as one self-contained HTML report with SVG charts.
 //! - `export.rs`: the tables as Parquet or JSON Lines files (`unspin export`).
 //! - `rows.rs`: one analysis as the tables' rows, shared by the store and by front ends that
 //!   build the same tables elsewhere (the Python package, the Spark job).
 
+pub mod browse;
 pub mod db;
 pub mod export;
 pub mod html;

@@ -9,14 +9,13 @@ use super::db::{Conn, Dialect};
 use crate::{Error, Result};
 
 /// The schema this version of unspin writes and reads.
-pub const SCHEMA_VERSION: i64 = 1;
+pub const SCHEMA_VERSION: i64 = 2;
 
 /// Migration `n` brings a database from version `n - 1` to `n`, in each database's dialect.
-const MIGRATIONS: &[(i64, &str, &str)] = &[(
-    1,
-    include_str!("migrations/sqlite/0001_initial.sql"),
-    include_str!("migrations/postgres/0001_initial.sql"),
-)];
+const MIGRATIONS: &[(i64, &str, &str)] = &[
+    (1, include_str!("migrations/sqlite/0001_initial.sql"), include_str!("migrations/postgres/0001_initial.sql")),
+    (2, include_str!("migrations/sqlite/0002_reports.sql"), include_str!("migrations/postgres/0002_reports.sql")),
+];
 
 /// The schema version of the database behind `conn`: 0 for an empty database (or one whose
 /// `meta` table says 0), an error for one that holds tables but no `meta` (not an unspin corpus).
@@ -142,7 +141,7 @@ mod tests {
     fn both_dialects_create_the_same_tables_and_columns() {
         for (n, sqlite, postgres) in MIGRATIONS {
             let tables = columns(sqlite);
-            assert!(tables.len() >= 5, "migration {n}: {tables:?}");
+            assert!(!tables.is_empty(), "migration {n}: {tables:?}");
             assert_eq!(tables, columns(postgres), "migration {n}");
         }
     }

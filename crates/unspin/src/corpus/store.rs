@@ -157,6 +157,13 @@ impl Store {
                 ],
             )?;
         }
+        let report = serde_json::to_string(&crate::report::json::DocumentRecord::new(analysis, false))
+            .map_err(|e| self.conn.error("storing a report", e))?;
+        self.conn.execute(
+            "storing a report",
+            "INSERT INTO reports (doc, schema_version, json) VALUES (?, ?, ?)",
+            &[id.into(), crate::report::SCHEMA_VERSION.into(), report.as_str().into()],
+        )?;
         for r in &rows.sentence_techniques {
             self.conn.execute(
                 "storing sentence techniques",

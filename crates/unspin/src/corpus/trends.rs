@@ -37,6 +37,53 @@ pub enum GroupBy {
     OutletMonth,
 }
 
+impl GroupBy {
+    /// `outlet`, `technique`, `month`, or `outlet,month` (also `month,outlet`); case and spaces
+    /// do not matter.
+    pub fn parse(s: &str) -> Option<GroupBy> {
+        match s.trim().to_ascii_lowercase().replace(' ', "").as_str() {
+            "outlet" => Some(GroupBy::Outlet),
+            "technique" => Some(GroupBy::Technique),
+            "month" => Some(GroupBy::Month),
+            "outlet,month" | "month,outlet" => Some(GroupBy::OutletMonth),
+            _ => None,
+        }
+    }
+
+    pub fn name(self) -> &'static str {
+        match self {
+            GroupBy::Outlet => "outlet",
+            GroupBy::Technique => "technique",
+            GroupBy::Month => "month",
+            GroupBy::OutletMonth => "outlet,month",
+        }
+    }
+}
+
+/// A date bound of a filter, checked: `YYYY-MM-DD`, or `YYYY-MM` (as a lower bound it compares
+/// before every day of the month, so it is the month's start; see [`inclusive_until`]).
+pub fn checked_date(s: &str) -> Option<String> {
+    let s = s.trim();
+    let b = s.as_bytes();
+    let digits = |r: std::ops::Range<usize>| b[r].iter().all(u8::is_ascii_digit);
+    let ok = match b.len() {
+        7 => digits(0..4) && b[4] == b'-' && digits(5..7),
+        10 => digits(0..4) && b[4] == b'-' && digits(5..7) && b[7] == b'-' && digits(8..10),
+        _ => false,
+    };
+    ok.then(|| s.to_owned())
+}
+
+/// An upper date bound as [`Filter::until`] takes it: a month means its last day (every day
+/// compares at or below `-31`).
+pub fn inclusive_until(date: &str) -> String {
+    if date.len() == 7 {
+        format!("{date}-31")
+    } else {
+        date.to_owned()
+    }
+}
+
 /// Which documents count. Dates compare on their first ten characters (`YYYY-MM-DD`), both ends
 /// inclusive; a document without a date is left out when either bound is given.
 #[derive(Debug, Clone, Default)]
@@ -122,33 +169,11 @@ impl Row {
 /// The rows of `by` over the documents `filter` lets through, sorted by their keys (techniques:
 /// most spans first).
 pub fn query(conn: &mut Conn, by: GroupBy, filter: &Filter) -> Result<Vec<Row>> {
-    let mut conditions = Vec::new();
-    let mut params: Vec<String> = Vec::new();
-    if !filter.outlets.is_empty() {
-        conditions.push(format!("outlet IN ({})", vec!["?"; filter.outlets.len()].join(", ")));
-        params.extend(filter.outlets.iter().cloned());
-    }
-    if let Some(since) = &filter.since {
-        conditions.push("substr(date, 1, 10) >= ?".to_owned());
-        params.push(since.clone());
-    }
-    if let Some(until) = &filter.until {
-        conditions.push("substr(date, 1, 10) <= ?".to_owned());
-        params.push(until.clone());
-    }
-    if !filter.languages.is_empty() {
-        let each = "(lower(language) = ? OR lower(language) LIKE ? || '-%' ESCAPE '\\')";
-        conditions.push(format!("({})", vec![each; filter.languages.len()].join(" OR ")));
-        for tag in &filter.languages {
-            params.push(tag.clone());
-            params.push(tag.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
-        }
-    }
+    let (conditions, params) = where_clause(filter);
     let month = conn.dialect().month("date");
     let filtered = format!(
         "WITH d AS (SELECT id, outlet, {month} AS month, words, sentences, span_sentences, claims, unattributed, \
-         subjective, scored FROM documents{}) ",
-        if conditions.is_empty() { String::new() } else { format!(" WHERE {}", conditions.join(" AND ")) }
+         subjective, scored FROM documents{conditions}) "
     );
     let technique = filter.technique.map(|t| t.label().to_owned());
     let only_technique = |alias: &str| match &technique {
@@ -291,6 +316,36 @@ pub fn query(conn: &mut Conn, by: GroupBy, filter: &Filter) -> Result<Vec<Row>> 
             r
         })
         .collect())
+}
+
+/// The `WHERE` clause (empty, or starting with a space) of the documents `filter` lets through,
+/// on the `documents` table's columns, and its parameters. The technique filter is not in it:
+/// each query applies it where it counts spans.
+pub(crate) fn where_clause(filter: &Filter) -> (String, Vec<String>) {
+    let mut conditions = Vec::new();
+    let mut params: Vec<String> = Vec::new();
+    if !filter.outlets.is_empty() {
+        conditions.push(format!("outlet IN ({})", vec!["?"; filter.outlets.len()].join(", ")));
+        params.extend(filter.outlets.iter().cloned());
+    }
+    if let Some(since) = &filter.since {
+        conditions.push("substr(date, 1, 10) >= ?".to_owned());
+        params.push(since.clone());
+    }
+    if let Some(until) = &filter.until {
+        conditions.push("substr(date, 1, 10) <= ?".to_owned());
+        params.push(until.clone());
+    }
+    if !filter.languages.is_empty() {
+        let each = "(lower(language) = ? OR lower(language) LIKE ? || '-%' ESCAPE '\\')";
+        conditions.push(format!("({})", vec![each; filter.languages.len()].join(" OR ")));
+        for tag in &filter.languages {
+            params.push(tag.clone());
+            params.push(tag.replace('\\', "\\\\").replace('%', "\\%").replace('_', "\\_"));
+        }
+    }
+    let clause = if conditions.is_empty() { String::new() } else { format!(" WHERE {}", conditions.join(" AND ")) };
+    (clause, params)
 }
 
 /// A row that cannot be read as counts, as an error about the database.
