@@ -5,8 +5,9 @@
 //
 // Environment: UNSPIN_BIN (default: $CARGO_TARGET_DIR or target, /debug/unspin), CHROMIUM
 // (default /usr/bin/chromium), ARTIFACTS (default target/browser-artifacts).
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, readFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
@@ -46,10 +47,33 @@ function equalSets(a, b) {
   return a.size === b.size && [...a].every((x) => b.has(x));
 }
 
-// `unspin serve` on a free port; resolves with its base URL once it listens.
-function startServer() {
+// A small corpus for the corpus view: the example's paragraphs as nine stories from three rated
+// outlets over three months, indexed with the fast model into an SQLite file.
+function buildCorpus() {
+  const dir = mkdtempSync(join(tmpdir(), 'unspin-browser-'));
+  const paragraphs = article.split('\n').filter((p) => p.trim().split(/\s+/).length > 12);
+  const outlets = ['rt.com', 'reuters.com', 'breitbart.com'];
+  const lines = [];
+  for (let i = 0; i < 9; i += 1) {
+    lines.push(JSON.stringify({
+      id: `story${i}`,
+      title: `Story ${i}`,
+      text: [paragraphs[i % paragraphs.length], paragraphs[(i + 1) % paragraphs.length]].join('\n\n'),
+      url: `https://www.${outlets[i % 3]}/news/${i}`,
+      date: `2024-0${1 + Math.floor(i / 3)}-1${i % 3}`,
+    }));
+  }
+  writeFileSync(join(dir, 'stories.jsonl'), `${lines.join('\n')}\n`);
+  const db = join(dir, 'corpus.sqlite');
+  execFileSync(bin, ['index', '--model', 'fast', '--progress', 'never', '--db', db, join(dir, 'stories.jsonl')], { stdio: 'inherit' });
+  return db;
+}
+
+// `unspin serve` on a free port, with the corpus view of `db`; resolves with its base URL once it
+// listens.
+function startServer(db) {
   if (!existsSync(bin)) throw new Error(`${bin} does not exist: build it first (cargo build -p unspin-cli)`);
-  const child = spawn(bin, ['serve', '--bind', '127.0.0.1:0', '--concurrency', '2'], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const child = spawn(bin, ['serve', '--bind', '127.0.0.1:0', '--concurrency', '2', '--db', db], { stdio: ['ignore', 'ignore', 'pipe'] });
   return new Promise((resolvePromise, reject) => {
     let seen = '';
     const timer = setTimeout(() => reject(new Error(`no address from unspin serve after 120 s: ${seen}`)), 120000);
@@ -95,7 +119,7 @@ async function api(base, body) {
   return response.json();
 }
 
-const { child, base } = await startServer();
+const { child, base } = await startServer(buildCorpus());
 const browser = await chromium.launch({ executablePath: browserPath, headless: true, args: ['--no-sandbox'] });
 mkdirSync(artifacts, { recursive: true });
 try {
@@ -347,6 +371,67 @@ try {
     assert(overflow <= 0, `the page is ${overflow}px wider than the screen`);
     await p.screenshot({ path: join(artifacts, 'page-phone.png') });
     await phone.close();
+  });
+
+
+  await check('the corpus view draws its three charts from the trends API', async () => {
+    await page.goto(`${base}/#corpus`);
+    await page.waitForFunction(() => document.querySelectorAll('#documents tbody tr').length > 0, null, { timeout: 30000 });
+    assert(!(await page.isVisible('#input')), 'the article form is hidden in the corpus view');
+    const charts = await page.evaluate(() => ['chart-outlets', 'chart-months', 'chart-factuality'].map((id) => {
+      const c = window.Chart.getChart(document.getElementById(id));
+      return c ? { type: c.config.type, labels: c.data.labels, sets: c.data.datasets.map((d) => ({ label: d.label, data: d.data, stack: c.options.scales.y.stacked })) } : null;
+    }));
+    assert(charts.every(Boolean), `a chart is missing: ${JSON.stringify(charts)}`);
+    const trends = await (await fetch(`${base}/v1/corpus/trends?by=outlet`)).json();
+    const [bars, lines, scatter] = charts;
+    assert(bars.type === 'bar' && bars.sets.every((d) => d.stack), 'stacked bars');
+    assert(equalSets(new Set(bars.labels), new Set(trends.rows.map((r) => r.outlet))), `bars for ${bars.labels}`);
+    // Each technique's segment is that outlet's rate of it.
+    for (const set of bars.sets) {
+      const label = Object.keys(trends.rows[0].technique_rates).find((t) => t.replace(/_/g, ' ') === set.label);
+      bars.labels.forEach((outlet, i) => {
+        const row = trends.rows.find((r) => r.outlet === outlet);
+        assert(Math.abs(set.data[i] - row.technique_rates[label]) < 1e-9, `${set.label} of ${outlet}: ${set.data[i]}`);
+      });
+    }
+    assert(lines.type === 'line' && equalSets(new Set(lines.sets.map((d) => d.label)), new Set(bars.labels)), 'one line per outlet');
+    assert(JSON.stringify(lines.labels) === JSON.stringify(['2024-01', '2024-02', '2024-03']), `months ${lines.labels}`);
+    assert(scatter.type === 'scatter' && scatter.sets[0].data.length === 3, 'a dot per rated outlet');
+    const rt = scatter.sets[0].data.find((p) => p.outlet === 'rt.com');
+    assert(rt.y === 1 && Math.abs(rt.x - trends.rows.find((r) => r.outlet === 'rt.com').spans_per_1k_words) < 1e-9, JSON.stringify(rt));
+    await page.screenshot({ path: join(artifacts, 'corpus.png'), fullPage: true });
+  });
+
+  await check('the document table sorts on the server and a technique filters it', async () => {
+    await page.click('#documents th button[data-sort="spans"]');
+    const want = await (await fetch(`${base}/v1/corpus/documents?sort=spans&order=desc&limit=25`)).json();
+    await page.waitForFunction((ids) => [...document.querySelectorAll('#documents tbody tr')].map((r) => r.dataset.id).join() === ids,
+      want.documents.map((d) => String(d.id)).join(), { timeout: 10000 });
+    assert((await page.getAttribute('#documents th:nth-child(5)', 'aria-sort')) === 'descending', 'the sorted column says so');
+    const technique = (await (await fetch(`${base}/v1/corpus`)).json()).techniques.at(-1);
+    await page.selectOption('#corpus-technique', technique);
+    const filtered = await (await fetch(`${base}/v1/corpus/documents?technique=${encodeURIComponent(technique)}&limit=25`)).json();
+    await page.waitForFunction((n) => document.getElementById('documents-count').textContent === `(${n})`, filtered.total, { timeout: 10000 });
+    const caption = await page.textContent('#chart-months-caption');
+    assert(caption.startsWith(technique.replace(/_/g, ' ')), caption);
+    await page.selectOption('#corpus-technique', '');
+  });
+
+  await check('a row opens the stored document in the article view, not analysed again', async () => {
+    await page.waitForFunction(() => document.getElementById('documents-count').textContent === '(9)', null, { timeout: 10000 });
+    const id = await page.getAttribute('#documents tbody tr:first-child', 'data-id');
+    const stored = (await (await fetch(`${base}/v1/corpus/documents/${id}`)).json()).documents[0];
+    await page.click('#documents tbody tr:first-child');
+    await page.waitForFunction(() => /stored analysis/.test(document.getElementById('status').textContent), null, { timeout: 10000 });
+    assert(await page.isVisible('#results'), 'the article view is shown');
+    assert((await page.textContent('#article')) === stored.text, 'the stored text is shown');
+    const shown = await shownSpans(page);
+    stored.spans.forEach((span, i) => assert(shown.texts[i] === span.text, `span ${i}: ${shown.texts[i]} vs ${span.text}`));
+    assert((await page.getAttribute('#view-article', 'aria-pressed')) === 'true', 'the article tab is pressed');
+    await page.click('#view-corpus');
+    assert(await page.isVisible('#corpus'), 'back to the corpus');
+    await page.click('#view-article');
   });
 
   await check('no script errors on the page', async () => {

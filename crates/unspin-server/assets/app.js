@@ -1,4 +1,6 @@
-// The unspin page: sends the input to /v1/analyze and shows the answer.
+// The unspin page: sends the input to /v1/analyze and shows the answer. With `unspin serve --db`
+// it also has a corpus view: charts over /v1/corpus/trends (drawn with the bundled Chart.js) and a
+// table over /v1/corpus/documents whose rows open a stored document in the article view.
 //
 // Article text is hostile input. It reaches the page only through textContent, text nodes and
 // attribute setters, never through an API that parses markup. Exports come from the server's
@@ -462,8 +464,18 @@
 
   async function onExport(event) {
     const format = event.currentTarget.dataset.format;
-    if (!state.request) return;
+    if (!state.doc) return;
     const spec = EXPORTS[format];
+    if (!state.request) {
+      // A stored document from the corpus: its JSON is here; other formats need an analysis.
+      if (format !== 'json' || state.min > 0) {
+        setStatus('A stored document exports as JSON only; paste its text and analyse it for other formats or a confidence cut.', true);
+        return;
+      }
+      download(state.raw, `unspin-${String(state.doc.id).replace(/[^A-Za-z0-9_.-]/g, '_') || 'document'}.json`, spec.type);
+      setStatus('Exported json.');
+      return;
+    }
     try {
       // The JSON already here is the export when nothing is filtered out.
       const body = format === 'json' && state.min === 0
@@ -486,6 +498,280 @@
     setTimeout(() => URL.revokeObjectURL(link.href), 10000);
   }
 
+
+  // ---- The corpus view (serve --db) ----
+  const corpus = { info: null, sort: 'date', order: 'desc', offset: 0, limit: 25, charts: {}, seq: 0 };
+  // MBFC factual-reporting levels in the shipped ratings, lowest first (the scatter's y axis).
+  const FACTUALITY = ['low', 'mixed', 'high'];
+  const MAX_OUTLETS = 15; // bars
+  const MAX_LINES = 8; // outlets drawn as lines
+
+  async function getJson(path) {
+    const response = await fetch(path);
+    const body = await response.text();
+    if (!response.ok) {
+      let message = `${response.status} ${response.statusText}`;
+      try {
+        message = JSON.parse(body).error.message;
+      } catch (_) {
+        // Not our JSON error: keep the status line.
+      }
+      throw new Error(message);
+    }
+    return JSON.parse(body);
+  }
+
+  function corpusStatus(message, isError) {
+    const status = $('corpus-status');
+    status.textContent = message;
+    status.classList.toggle('error', Boolean(isError));
+  }
+
+  // The filters as query parameters, shared by every request of the view.
+  function corpusParams(extra) {
+    const params = new URLSearchParams(extra || {});
+    for (const [id, name] of [['corpus-outlet', 'outlet'], ['corpus-technique', 'technique'], ['corpus-since', 'since'], ['corpus-until', 'until']]) {
+      const value = $(id).value;
+      if (value) params.set(name, value);
+    }
+    return params;
+  }
+
+  function showView(name) {
+    const inCorpus = name === 'corpus';
+    $('corpus').hidden = !inCorpus;
+    $('input').hidden = inCorpus;
+    $('results').hidden = inCorpus || !state.doc;
+    $('view-corpus').setAttribute('aria-pressed', String(inCorpus));
+    $('view-article').setAttribute('aria-pressed', String(!inCorpus));
+    if (inCorpus && !corpus.loaded) loadCorpus();
+    const hash = inCorpus ? '#corpus' : '';
+    if (window.location.hash !== hash) history.replaceState(null, '', hash || window.location.pathname);
+  }
+
+  function fillSelect(id, values, label) {
+    const select = $(id);
+    for (const value of values) select.append(el('option', { value }, label ? label(value) : value));
+  }
+
+  async function initCorpus() {
+    let info;
+    try {
+      info = await getJson('/v1/corpus');
+    } catch (_) {
+      return; // No database: the page is the article view alone.
+    }
+    corpus.info = info;
+    $('views').hidden = false;
+    $('corpus-about').textContent = `${info.documents} documents (${info.errors} could not be read) in ${info.database}` +
+      `${info.models.length ? `, analysed by ${info.models.join(', ')}` : ''}.`;
+    fillSelect('corpus-outlet', info.outlets);
+    fillSelect('corpus-technique', info.techniques, (t) => t.replace(/_/g, ' '));
+    fillSelect('corpus-since', info.months);
+    fillSelect('corpus-until', info.months);
+    if (window.location.hash === '#corpus') showView('corpus');
+  }
+
+  // Charts and the first page of documents, for the current filters. A newer call wins: an
+  // answer to an older one is dropped.
+  async function loadCorpus() {
+    corpus.loaded = true;
+    corpus.offset = 0;
+    const seq = ++corpus.seq;
+    corpusStatus('Loading…');
+    try {
+      const [byOutlet, byOutletMonth] = await Promise.all([
+        getJson(`/v1/corpus/trends?${corpusParams({ by: 'outlet' })}`),
+        getJson(`/v1/corpus/trends?${corpusParams({ by: 'outlet,month' })}`),
+      ]);
+      if (seq !== corpus.seq) return;
+      drawCharts(byOutlet.rows, byOutletMonth.rows);
+      await loadDocuments(seq);
+      if (seq === corpus.seq) corpusStatus('');
+    } catch (err) {
+      if (seq === corpus.seq) corpusStatus(`Could not read the corpus: ${err.message}`, true);
+    }
+  }
+
+  // The measure charted: the chosen technique's rate, or all spans per 1,000 words.
+  function rateOf(row) {
+    const technique = $('corpus-technique').value;
+    return technique ? (row.technique_rates[technique] || 0) : row.spans_per_1k_words;
+  }
+
+  function chart(id, config) {
+    if (corpus.charts[id]) corpus.charts[id].destroy();
+    if (typeof window.Chart !== 'function') {
+      corpusStatus('The chart library did not load; the table below still works.', true);
+      return;
+    }
+    corpus.charts[id] = new window.Chart($(id), config);
+  }
+
+  function drawCharts(outletRows, monthRows) {
+    const rated = outletRows.filter((r) => r.outlet);
+    const top = [...rated].sort((a, b) => b.documents - a.documents || a.outlet.localeCompare(b.outlet)).slice(0, MAX_OUTLETS);
+    const techniques = Object.keys(COLOURS).filter((t) => top.some((r) => (r.technique_rates[t] || 0) > 0));
+    chart('chart-outlets', {
+      type: 'bar',
+      data: {
+        labels: top.map((r) => r.outlet),
+        datasets: techniques.map((t) => ({
+          label: t.replace(/_/g, ' '),
+          data: top.map((r) => r.technique_rates[t] || 0),
+          backgroundColor: colour(t),
+          borderColor: '#555',
+          borderWidth: 0.5,
+        })),
+      },
+      options: {
+        maintainAspectRatio: false,
+        animation: false,
+        scales: { x: { stacked: true }, y: { stacked: true, title: { display: true, text: 'spans per 1,000 words' } } },
+        plugins: { legend: { position: 'right' } },
+      },
+    });
+
+    const technique = $('corpus-technique').value;
+    $('chart-months-caption').textContent = `${technique ? technique.replace(/_/g, ' ') : 'All techniques'}: rate per month, by outlet (press an outlet to show or hide it)`;
+    const months = [...new Set(monthRows.map((r) => r.month).filter(Boolean))].sort();
+    const lineOutlets = top.slice(0, MAX_LINES).map((r) => r.outlet);
+    const palette = ['#2251a3', '#c0392b', '#27864a', '#8e44ad', '#d35400', '#16a085', '#7f8c8d', '#b7950b'];
+    chart('chart-months', {
+      type: 'line',
+      data: {
+        labels: months,
+        datasets: lineOutlets.map((outlet, i) => ({
+          label: outlet,
+          data: months.map((m) => {
+            const row = monthRows.find((r) => r.outlet === outlet && r.month === m);
+            return row ? rateOf(row) : null;
+          }),
+          borderColor: palette[i % palette.length],
+          backgroundColor: palette[i % palette.length],
+          spanGaps: false,
+          tension: 0,
+        })),
+      },
+      options: {
+        maintainAspectRatio: false,
+        animation: false,
+        scales: { y: { beginAtZero: true, title: { display: true, text: 'spans per 1,000 words' } } },
+      },
+    });
+
+    const points = rated.filter((r) => FACTUALITY.includes(r.factuality));
+    chart('chart-factuality', {
+      type: 'scatter',
+      data: {
+        datasets: [{
+          label: 'rated outlets',
+          data: points.map((r) => ({ x: rateOf(r), y: FACTUALITY.indexOf(r.factuality), outlet: r.outlet })),
+          backgroundColor: '#2251a3',
+          pointRadius: 5,
+        }],
+      },
+      options: {
+        maintainAspectRatio: false,
+        animation: false,
+        scales: {
+          x: { beginAtZero: true, title: { display: true, text: 'spans per 1,000 words' } },
+          y: {
+            min: -0.5,
+            max: FACTUALITY.length - 0.5,
+            // One tick per level, on the level (not the axis's own round numbers).
+            afterBuildTicks: (axis) => { axis.ticks = FACTUALITY.map((_, i) => ({ value: i })); },
+            ticks: { callback: (v) => FACTUALITY[v] || '' },
+            title: { display: true, text: 'factuality' },
+          },
+        },
+        plugins: {
+          legend: { display: false },
+          tooltip: { callbacks: { label: (c) => `${c.raw.outlet}: ${c.raw.x.toFixed(1)} per 1k words, ${FACTUALITY[c.raw.y]} factuality` } },
+        },
+      },
+    });
+    if (!points.length) corpusStatus('No outlet in this corpus has a factuality rating: the scatter is empty.');
+  }
+
+  async function loadDocuments(seq) {
+    const page = await getJson(`/v1/corpus/documents?${corpusParams({ sort: corpus.sort, order: corpus.order, limit: String(corpus.limit), offset: String(corpus.offset) })}`);
+    if (seq !== undefined && seq !== corpus.seq) return;
+    const body = $('documents').tBodies[0];
+    body.replaceChildren(...page.documents.map((d) => {
+      const row = el('tr', { tabindex: '0', 'data-id': String(d.id), title: d.has_report ? 'Open the stored analysis' : 'Stored before reports were kept: run `unspin index --reanalyze`' });
+      const cells = [
+        [d.date ? d.date.slice(0, 10) : '', ''],
+        [d.outlet || '', ''],
+        [d.title || d.doc_id, ''],
+        [String(d.words), 'num'],
+        [String(d.spans), 'num'],
+        [d.spans_per_1k_words.toFixed(1), 'num'],
+        [String(d.claims), 'num'],
+        [d.claims ? percent(d.unattributed / d.claims) : '', 'num'],
+      ];
+      row.append(...cells.map(([text, cls]) => el('td', cls ? { class: cls } : {}, text)));
+      return row;
+    }));
+    for (const th of $('documents').tHead.rows[0].cells) {
+      const key = th.querySelector('button').dataset.sort;
+      if (key === corpus.sort) th.setAttribute('aria-sort', corpus.order === 'asc' ? 'ascending' : 'descending');
+      else th.removeAttribute('aria-sort');
+    }
+    const first = page.total ? page.offset + 1 : 0;
+    const last = page.offset + page.documents.length;
+    $('documents-count').textContent = `(${page.total})`;
+    $('documents-page').textContent = `${first}–${last} of ${page.total}`;
+    $('documents-prev').disabled = page.offset === 0;
+    $('documents-next').disabled = last >= page.total;
+  }
+
+  async function turnPage(delta) {
+    corpus.offset = Math.max(0, corpus.offset + delta * corpus.limit);
+    try {
+      await loadDocuments();
+    } catch (err) {
+      corpusStatus(`Could not list the documents: ${err.message}`, true);
+    }
+  }
+
+  function onSortClick(event) {
+    const button = event.target.closest('button[data-sort]');
+    if (!button) return;
+    const key = button.dataset.sort;
+    // The same column again turns the order round; a new one starts high to low (text A to Z).
+    corpus.order = key === corpus.sort ? (corpus.order === 'asc' ? 'desc' : 'asc') : (['outlet', 'title'].includes(key) ? 'asc' : 'desc');
+    corpus.sort = key;
+    corpus.offset = 0;
+    turnPage(0);
+  }
+
+  async function openStored(id) {
+    corpusStatus('Opening…');
+    try {
+      const raw = await fetch(`/v1/corpus/documents/${encodeURIComponent(id)}`);
+      const body = await raw.text();
+      if (!raw.ok) throw new Error(JSON.parse(body).error.message);
+      state.request = null;
+      state.raw = body;
+      state.result = JSON.parse(body);
+      state.hidden.clear();
+      showView('article');
+      showResult();
+      corpusStatus('');
+      setStatus('The stored analysis, from the corpus database (not analysed again).');
+      $('results').focus();
+    } catch (err) {
+      corpusStatus(`Could not open the document: ${err.message}`, true);
+    }
+  }
+
+  function onDocumentRow(event) {
+    if (event.type === 'keydown' && event.key !== 'Enter') return;
+    const row = event.target.closest('tr[data-id]');
+    if (row) openStored(row.dataset.id);
+  }
+
   // Filling one kind of input clears the others, so what is analysed is never ambiguous.
   // Emptying one clears nothing (a textarea emptied fires its change only on blur, possibly
   // after a file was chosen).
@@ -506,5 +792,16 @@
     $('confidence').addEventListener('input', onSlider);
     $('doc-select').addEventListener('change', (e) => showDocument(Number(e.target.value)));
     for (const button of document.querySelectorAll('.exports button')) button.addEventListener('click', onExport);
+    $('view-article').addEventListener('click', () => showView('article'));
+    $('view-corpus').addEventListener('click', () => showView('corpus'));
+    $('corpus-filters').addEventListener('change', loadCorpus);
+    $('documents').tHead.addEventListener('click', onSortClick);
+    for (const type of ['click', 'keydown']) $('documents').tBodies[0].addEventListener(type, onDocumentRow);
+    $('documents-prev').addEventListener('click', () => turnPage(-1));
+    $('documents-next').addEventListener('click', () => turnPage(1));
+    window.addEventListener('hashchange', () => {
+      if (corpus.info) showView(window.location.hash === '#corpus' ? 'corpus' : 'article');
+    });
+    initCorpus();
   });
 })();
