@@ -266,10 +266,10 @@ fn corpus_bad_databases_exit_2() {
     // A newer schema is refused by both commands, and left as it was.
     let db = dir.path().join("corpus.sqlite");
     assert_eq!(index(&db, &[&jsonl], &[]).code, 0);
-    Connection::open(&db).unwrap().execute("UPDATE meta SET value = '3' WHERE key = 'schema_version'", []).unwrap();
+    Connection::open(&db).unwrap().execute("UPDATE meta SET value = '4' WHERE key = 'schema_version'", []).unwrap();
     let r = index(&db, &[&jsonl], &["--reanalyze"]);
     assert_eq!(r.code, 2, "{}", r.stderr);
-    assert!(r.stderr.contains("schema version 3 is newer than this unspin supports (2)"), "{}", r.stderr);
+    assert!(r.stderr.contains("schema version 4 is newer than this unspin supports (3)"), "{}", r.stderr);
     let r = run(unspin().args(["trends", "--by", "outlet", "--db"]).arg(&db));
     assert_eq!(r.code, 2);
     assert!(r.stderr.contains("newer"), "{}", r.stderr);

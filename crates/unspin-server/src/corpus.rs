@@ -112,14 +112,20 @@ pub async fn summary(State(app): State<AppState>) -> Result<Json<Value>> {
         };
         let documents = one(conn, "SELECT COUNT(*) FROM documents")?;
         let errors = one(conn, "SELECT COUNT(*) FROM errors")?;
+        // From the rollup's cells, not the documents: a handful of rows per outlet and day.
         let outlets = texts(
             conn,
-            "SELECT outlet FROM documents WHERE outlet IS NOT NULL GROUP BY outlet ORDER BY COUNT(*) DESC, outlet LIMIT 200",
+            "SELECT outlet FROM rollup WHERE technique = '' AND outlet <> '' GROUP BY outlet \
+             ORDER BY SUM(documents) DESC, outlet LIMIT 200",
         )?;
-        let techniques = texts(conn, "SELECT technique FROM spans GROUP BY technique ORDER BY COUNT(*) DESC, technique")?;
-        let month = conn.dialect().month("date");
-        let months = texts(conn, &format!("SELECT m FROM (SELECT {month} AS m FROM documents) t WHERE m IS NOT NULL GROUP BY m ORDER BY m"))?;
-        let models = texts(conn, "SELECT model FROM documents GROUP BY model ORDER BY COUNT(*) DESC")?;
+        let techniques =
+            texts(conn, "SELECT technique FROM rollup WHERE technique <> '' GROUP BY technique ORDER BY SUM(spans) DESC, technique")?;
+        let month = conn.dialect().month("day");
+        let months = texts(
+            conn,
+            &format!("SELECT m FROM (SELECT DISTINCT {month} AS m FROM rollup WHERE technique = '') t WHERE m IS NOT NULL ORDER BY m"),
+        )?;
+        let models = texts(conn, "SELECT DISTINCT model FROM documents ORDER BY model")?;
         Ok(json!({
             "database": conn.name(),
             "schema_version": corpus::SCHEMA_VERSION,

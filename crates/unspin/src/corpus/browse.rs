@@ -9,7 +9,7 @@
 use serde::Serialize;
 
 use super::db::{Conn, Param, Value};
-use super::trends::{where_clause, Filter};
+use super::trends::{where_clause, Filter, DOCUMENTS};
 use crate::Result;
 
 /// What the list is sorted by.
@@ -109,11 +109,12 @@ pub struct DocumentPage {
 
 /// The documents `query` asks for.
 pub fn documents(conn: &mut Conn, query: &ListQuery) -> Result<DocumentPage> {
-    let (mut clause, params) = where_clause(&query.filter);
+    let (mut clause, params) = where_clause(&query.filter, &DOCUMENTS);
     let technique = query.filter.technique.map(|t| t.label());
     if technique.is_some() {
         clause.push_str(if clause.is_empty() { " WHERE " } else { " AND " });
-        clause.push_str("EXISTS (SELECT 1 FROM spans p WHERE p.doc = documents.id AND p.technique = ?)");
+        // From the spans of the technique to their documents (the `spans (technique, doc)` index).
+        clause.push_str("id IN (SELECT doc FROM spans WHERE technique = ?)");
     }
     let mut bound: Vec<Param<'_>> = params.iter().map(Param::from).collect();
     bound.extend(technique.map(Param::from));

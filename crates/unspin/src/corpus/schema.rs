@@ -9,13 +9,34 @@ use super::db::{Conn, Dialect};
 use crate::{Error, Result};
 
 /// The schema this version of unspin writes and reads.
-pub const SCHEMA_VERSION: i64 = 2;
+pub const SCHEMA_VERSION: i64 = 3;
 
 /// Migration `n` brings a database from version `n - 1` to `n`, in each database's dialect.
 const MIGRATIONS: &[(i64, &str, &str)] = &[
     (1, include_str!("migrations/sqlite/0001_initial.sql"), include_str!("migrations/postgres/0001_initial.sql")),
     (2, include_str!("migrations/sqlite/0002_reports.sql"), include_str!("migrations/postgres/0002_reports.sql")),
+    (
+        3,
+        concat!(include_str!("migrations/sqlite/0003_rollup.sql"), include_str!("migrations/rollup_rebuild.sql")),
+        concat!(include_str!("migrations/postgres/0003_rollup.sql"), include_str!("migrations/rollup_rebuild.sql")),
+    ),
 ];
+
+/// Recomputes the `rollup` table from the stored rows, in one transaction: for rows written by
+/// something other than [`super::Store`] (a bulk load, a benchmark's synthetic rows).
+pub fn rebuild_rollup(conn: &mut Conn) -> Result<()> {
+    conn.batch("starting the rebuild", "BEGIN")?;
+    let done = conn
+        .batch("clearing the rollup", "DELETE FROM rollup")
+        .and_then(|()| conn.batch("rebuilding the rollup", include_str!("migrations/rollup_rebuild.sql")));
+    match done {
+        Ok(()) => conn.batch("committing the rebuild", "COMMIT"),
+        Err(e) => {
+            let _ = conn.batch("rolling back the rebuild", "ROLLBACK");
+            Err(e)
+        }
+    }
+}
 
 /// The schema version of the database behind `conn`: 0 for an empty database (or one whose
 /// `meta` table says 0), an error for one that holds tables but no `meta` (not an unspin corpus).

@@ -164,6 +164,7 @@ impl Store {
             "INSERT INTO reports (doc, schema_version, json) VALUES (?, ?, ?)",
             &[id.into(), crate::report::SCHEMA_VERSION.into(), report.as_str().into()],
         )?;
+        self.roll(&Contribution::of(&rows), 1)?;
         for r in &rows.sentence_techniques {
             self.conn.execute(
                 "storing sentence techniques",
@@ -210,9 +211,81 @@ impl Store {
     }
 
     fn clear(&mut self, key: &RecordKey) -> Result<()> {
+        // The document's sums leave its rollup cells first.
+        if let Some(old) = self.stored(key)? {
+            self.roll(&old, -1)?;
+        }
         // Spans and sentences go with their document (ON DELETE CASCADE).
         for sql in ["DELETE FROM documents WHERE source = ? AND record = ?", "DELETE FROM errors WHERE source = ? AND record = ?"] {
             self.conn.execute("replacing a record", sql, &[key.source.as_str().into(), key.record.into()])?;
+        }
+        Ok(())
+    }
+
+    /// What the document stored under `key` added to the rollup, read back from its rows.
+    fn stored(&mut self, key: &RecordKey) -> Result<Option<Contribution>> {
+        let doing = "replacing a record";
+        let Some(r) = self.conn.query_row(
+            doing,
+            "SELECT id, outlet, date, language, words, sentences, span_sentences, claims, unattributed, subjective, \
+             scored, spans FROM documents WHERE source = ? AND record = ?",
+            &[key.source.as_str().into(), key.record.into()],
+        )?
+        else {
+            return Ok(None);
+        };
+        let n = |i: usize| r[i].int().unwrap_or(0);
+        let id = n(0);
+        let text = |i: usize| r[i].text().map(str::to_owned);
+        let mut techniques: Vec<(String, i64, i64)> = Vec::new();
+        for t in self.conn.query(doing, "SELECT technique, COUNT(*) FROM spans WHERE doc = ? GROUP BY technique", &[id.into()])? {
+            techniques.push((t[0].text().unwrap_or_default().to_owned(), t[1].int().unwrap_or(0), 0));
+        }
+        for t in self.conn.query(doing, "SELECT technique, COUNT(*) FROM sentence_techniques WHERE doc = ? GROUP BY technique", &[id.into()])? {
+            if let Some(entry) = techniques.iter_mut().find(|e| Some(e.0.as_str()) == t[0].text()) {
+                entry.2 = t[1].int().unwrap_or(0);
+            }
+        }
+        Ok(Some(Contribution {
+            cell: Cell::new(text(1).as_deref(), text(2).as_deref(), text(3).as_deref()),
+            words: n(4),
+            sentences: n(5),
+            span_sentences: n(6),
+            claims: n(7),
+            unattributed: n(8),
+            subjective: r[9].int(),
+            scored: n(10),
+            spans: n(11),
+            techniques,
+        }))
+    }
+
+    /// Adds (`sign` 1) or subtracts (-1) a document's sums to its rollup cells; a cell left with
+    /// no document goes.
+    fn roll(&mut self, c: &Contribution, sign: i64) -> Result<()> {
+        let doing = "updating the rollup";
+        let cell = &c.cell;
+        let subjective = c.subjective.unwrap_or(0);
+        let known = i64::from(c.subjective.is_some());
+        let mut rows: Vec<(&str, [i64; 11])> = vec![(
+            "",
+            [1, c.words, c.sentences, c.span_sentences, c.claims, c.unattributed, subjective, known, c.scored, c.spans, 0],
+        )];
+        for (technique, spans, sentences) in &c.techniques {
+            rows.push((technique, [1, 0, 0, 0, c.claims, c.unattributed, subjective, known, c.scored, *spans, *sentences]));
+        }
+        for (technique, values) in rows {
+            let mut params: Vec<Param<'_>> =
+                vec![cell.outlet.as_str().into(), cell.day.as_str().into(), cell.language.as_str().into(), technique.into()];
+            params.extend(values.iter().map(|v| Param::Int(sign * v)));
+            self.conn.execute(doing, ROLL, &params)?;
+            if sign < 0 {
+                self.conn.execute(
+                    doing,
+                    "DELETE FROM rollup WHERE outlet = ? AND day = ? AND language = ? AND technique = ? AND documents <= 0",
+                    &params[..4],
+                )?;
+            }
         }
         Ok(())
     }
@@ -245,6 +318,83 @@ impl Drop for Store {
             // ROLLBACK first: an unlock inside a failed transaction would be refused.
             let _ = self.conn.batch("rolling back", "ROLLBACK");
             let _ = self.conn.batch("releasing the writer lock", &format!("SELECT pg_advisory_unlock({PG_LOCK_KEY})"));
+        }
+    }
+}
+
+/// Adds a document's sums to a rollup cell (`migrations/*/0003_rollup.sql`).
+const ROLL: &str = "INSERT INTO rollup (outlet, day, language, technique, documents, words, sentences, span_sentences, \
+     claims, unattributed, subjective, subjective_documents, scored, spans, technique_sentences) \
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) \
+     ON CONFLICT (outlet, day, language, technique) DO UPDATE SET \
+     documents = rollup.documents + excluded.documents, words = rollup.words + excluded.words, \
+     sentences = rollup.sentences + excluded.sentences, span_sentences = rollup.span_sentences + excluded.span_sentences, \
+     claims = rollup.claims + excluded.claims, unattributed = rollup.unattributed + excluded.unattributed, \
+     subjective = rollup.subjective + excluded.subjective, \
+     subjective_documents = rollup.subjective_documents + excluded.subjective_documents, \
+     scored = rollup.scored + excluded.scored, spans = rollup.spans + excluded.spans, \
+     technique_sentences = rollup.technique_sentences + excluded.technique_sentences";
+
+/// A rollup cell's key: '' stands for no outlet, date or language.
+struct Cell {
+    outlet: String,
+    day: String,
+    language: String,
+}
+
+impl Cell {
+    fn new(outlet: Option<&str>, date: Option<&str>, language: Option<&str>) -> Cell {
+        Cell {
+            outlet: outlet.unwrap_or_default().to_owned(),
+            // The first ten characters, as SQL's substr(date, 1, 10) counts them.
+            day: date.map(|d| d.chars().take(10).collect()).unwrap_or_default(),
+            language: language.map(str::to_ascii_lowercase).unwrap_or_default(),
+        }
+    }
+}
+
+/// One document's part of the rollup: its sums, and per technique its spans and the sentences
+/// they touch.
+struct Contribution {
+    cell: Cell,
+    words: i64,
+    sentences: i64,
+    span_sentences: i64,
+    claims: i64,
+    unattributed: i64,
+    subjective: Option<i64>,
+    scored: i64,
+    spans: i64,
+    techniques: Vec<(String, i64, i64)>,
+}
+
+impl Contribution {
+    fn of(rows: &Rows<'_>) -> Contribution {
+        let d = &rows.document;
+        let int = |v: u64| i64::try_from(v).unwrap_or(i64::MAX);
+        let mut techniques: Vec<(String, i64, i64)> = Vec::new();
+        for s in &rows.spans {
+            match techniques.iter_mut().find(|e| e.0 == s.technique) {
+                Some(e) => e.1 += 1,
+                None => techniques.push((s.technique.to_owned(), 1, 0)),
+            }
+        }
+        for st in &rows.sentence_techniques {
+            if let Some(e) = techniques.iter_mut().find(|e| e.0 == st.technique) {
+                e.2 += 1;
+            }
+        }
+        Contribution {
+            cell: Cell::new(d.outlet, d.date, d.language),
+            words: int(d.words),
+            sentences: int(d.sentences),
+            span_sentences: int(d.span_sentences),
+            claims: int(d.claims),
+            unattributed: int(d.unattributed),
+            subjective: d.subjective.map(int),
+            scored: int(d.scored),
+            spans: int(d.spans),
+            techniques,
         }
     }
 }

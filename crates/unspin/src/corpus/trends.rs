@@ -167,95 +167,81 @@ impl Row {
 }
 
 /// The rows of `by` over the documents `filter` lets through, sorted by their keys (techniques:
-/// most spans first).
+/// most spans first). Every measure is a sum over the `rollup` table's cells (one per outlet,
+/// day, language and technique, kept by the writer), so the cost follows the number of cells,
+/// not of documents.
 pub fn query(conn: &mut Conn, by: GroupBy, filter: &Filter) -> Result<Vec<Row>> {
-    let (conditions, params) = where_clause(filter);
-    let month = conn.dialect().month("date");
-    let filtered = format!(
-        "WITH d AS (SELECT id, outlet, {month} AS month, words, sentences, span_sentences, claims, unattributed, \
-         subjective, scored FROM documents{conditions}) "
-    );
-    let technique = filter.technique.map(|t| t.label().to_owned());
-    let only_technique = |alias: &str| match &technique {
-        Some(_) => format!(" AND {alias}.technique = ?"),
-        None => String::new(),
+    let (conditions, params) = where_clause(filter, &ROLLUP);
+    // `conditions` is empty or starts with " WHERE"; the queries below add their own terms.
+    let and = |term: &str| {
+        if conditions.is_empty() {
+            format!(" WHERE {term}")
+        } else {
+            format!("{conditions} AND {term}")
+        }
     };
+    let technique = filter.technique.map(|t| t.label().to_owned());
+    let documents_only = and("technique = ''");
+    let techniques_only = and(if technique.is_some() { "technique = ?" } else { "technique <> ''" });
     let plain: Vec<Param<'_>> = params.iter().map(Param::from).collect();
     let mut with_technique = plain.clone();
     with_technique.extend(technique.as_ref().map(Param::from));
     // Counts come back as integers from both databases (PostgreSQL's SUM of BIGINT is NUMERIC).
-    let claim_sums = format!("{}, {}, {}, {}", sum("d.claims"), sum("d.unattributed"), sum("d.subjective"), sum("d.scored"));
+    let claim_sums = ["claims", "unattributed", "subjective", "subjective_documents", "scored"].map(sum).join(", ");
 
     if by == GroupBy::Technique {
         let doing = "counting words";
-        let totals = conn.query_row(doing, &format!("{filtered}SELECT {}, {} FROM d", sum("words"), sum("sentences")), &plain)?;
+        let totals = conn.query_row(doing, &format!("SELECT {}, {} FROM rollup{documents_only}", sum("words"), sum("sentences")), &plain)?;
         let totals = totals.unwrap_or_default();
         let (words, sentences) = (count(&totals, 0).map_err(bad(doing, conn))?, count(&totals, 1).map_err(bad(doing, conn))?);
-        let mut rows: BTreeMap<String, Row> = BTreeMap::new();
         let doing = "counting spans";
         let sql = format!(
-            "{filtered}SELECT p.technique, COUNT(DISTINCT p.doc), COUNT(*) FROM d JOIN spans p ON p.doc = d.id{} \
-             GROUP BY p.technique",
-            only_technique("p")
+            "SELECT technique, {}, {}, {}, {claim_sums} FROM rollup{techniques_only} GROUP BY technique",
+            sum("documents"),
+            sum("spans"),
+            sum("technique_sentences")
         );
+        let mut rows = Vec::new();
         for r in conn.query(doing, &sql, &with_technique)? {
-            let label = text(&r, 0);
-            let (docs, spans) = (count(&r, 1).map_err(bad(doing, conn))?, count(&r, 2).map_err(bad(doing, conn))?);
-            rows.insert(
-                label.clone(),
-                Row {
+            let read = || -> std::result::Result<Row, String> {
+                let (docs, spans, technique_sentences) = (count(&r, 1)?, count(&r, 2)?, count(&r, 3)?);
+                let mut row = Row {
                     documents: docs,
                     words,
                     sentences,
                     spans,
                     spans_per_1k_words: per_1k(spans, words),
-                    ..Row::empty(None, None, Some(label))
-                },
-            );
-        }
-        let doing = "counting sentences";
-        let sql = format!(
-            "{filtered}SELECT st.technique, COUNT(*) FROM d JOIN sentence_techniques st ON st.doc = d.id{} \
-             GROUP BY st.technique",
-            only_technique("st")
-        );
-        for r in conn.query(doing, &sql, &with_technique)? {
-            let n = count(&r, 1).map_err(bad(doing, conn))?;
-            if let Some(row) = rows.get_mut(&text(&r, 0)) {
-                row.sentence_share = share(n, sentences);
+                    sentence_share: share(technique_sentences, sentences),
+                    ..Row::empty(None, None, Some(text(&r, 0)))
+                };
+                Sums::read(&r, 4)?.fill(&mut row);
+                Ok(row)
+            };
+            let row = read().map_err(bad(doing, conn))?;
+            if row.documents > 0 && row.documents >= filter.min_documents {
+                rows.push(row);
             }
         }
-        let doing = "counting claims";
-        let sql = format!(
-            "{filtered}SELECT t.technique, {claim_sums} \
-             FROM d JOIN (SELECT DISTINCT doc, technique FROM spans) t ON t.doc = d.id{} GROUP BY t.technique",
-            only_technique("t")
-        );
-        for r in conn.query(doing, &sql, &with_technique)? {
-            let sums = Sums::read(&r, 1).map_err(bad(doing, conn))?;
-            if let Some(row) = rows.get_mut(&text(&r, 0)) {
-                sums.fill(row);
-            }
-        }
-        let mut rows: Vec<Row> = rows.into_values().filter(|r| r.documents >= filter.min_documents).collect();
         rows.sort_by(|a, b| b.spans.cmp(&a.spans).then_with(|| a.technique.cmp(&b.technique)));
         return Ok(rows);
     }
 
+    let month = conn.dialect().month("day");
     let keys = match by {
-        GroupBy::Outlet => "d.outlet, NULL",
-        GroupBy::Month => "NULL, d.month",
-        GroupBy::OutletMonth | GroupBy::Technique => "d.outlet, d.month",
+        GroupBy::Outlet => "NULLIF(outlet, ''), NULL".to_owned(),
+        GroupBy::Month => format!("NULL, {month}"),
+        GroupBy::OutletMonth | GroupBy::Technique => format!("NULLIF(outlet, ''), {month}"),
     };
     type Key = (Option<String>, Option<String>);
     let key_of = |r: &[Value]| -> Key { (r[0].text().map(str::to_owned), r[1].text().map(str::to_owned)) };
     let mut rows: BTreeMap<Key, Row> = BTreeMap::new();
     let doing = "counting documents";
     let sql = format!(
-        "{filtered}SELECT {keys}, COUNT(*), {}, {}, {}, {claim_sums} FROM d GROUP BY 1, 2",
-        sum("d.words"),
-        sum("d.sentences"),
-        sum("d.span_sentences")
+        "SELECT {keys}, {}, {}, {}, {}, {claim_sums} FROM rollup{documents_only} GROUP BY 1, 2",
+        sum("documents"),
+        sum("words"),
+        sum("sentences"),
+        sum("span_sentences")
     );
     let counted: Vec<Technique> = match filter.technique {
         Some(t) => vec![t],
@@ -269,7 +255,8 @@ pub fn query(conn: &mut Conn, by: GroupBy, filter: &Filter) -> Result<Vec<Row>> 
                 documents,
                 words,
                 sentences,
-                sentence_share: share(span_sentences, sentences),
+                // With a technique filter, its own sentences replace these below.
+                sentence_share: if technique.is_some() { 0.0 } else { share(span_sentences, sentences) },
                 ..Row::empty(key.0.clone(), key.1.clone(), None)
             };
             Sums::read(&r, 6)?.fill(&mut row);
@@ -277,34 +264,24 @@ pub fn query(conn: &mut Conn, by: GroupBy, filter: &Filter) -> Result<Vec<Row>> 
             Ok(row)
         };
         let row = read().map_err(bad(doing, conn))?;
-        rows.insert(key, row);
+        if row.documents > 0 {
+            rows.insert(key, row);
+        }
     }
     let doing = "counting spans";
     let sql = format!(
-        "{filtered}SELECT {keys}, p.technique, COUNT(*) FROM d JOIN spans p ON p.doc = d.id{} GROUP BY 1, 2, 3",
-        only_technique("p")
+        "SELECT {keys}, technique, {}, {} FROM rollup{techniques_only} GROUP BY 1, 2, 3",
+        sum("spans"),
+        sum("technique_sentences")
     );
     for r in conn.query(doing, &sql, &with_technique)? {
-        let n = count(&r, 3).map_err(bad(doing, conn))?;
+        let (n, technique_sentences) = (count(&r, 3).map_err(bad(doing, conn))?, count(&r, 4).map_err(bad(doing, conn))?);
         if let Some(row) = rows.get_mut(&key_of(&r)) {
             row.spans += n;
             row.technique_rates.insert(text(&r, 2), per_1k(n, row.words));
-        }
-    }
-    if technique.is_some() {
-        // The sentence share of one technique: its own sentences, not those of any span.
-        for row in rows.values_mut() {
-            row.sentence_share = 0.0;
-        }
-        let doing = "counting sentences";
-        let sql = format!(
-            "{filtered}SELECT {keys}, COUNT(*) FROM d JOIN sentence_techniques st ON st.doc = d.id{} GROUP BY 1, 2",
-            only_technique("st")
-        );
-        for r in conn.query(doing, &sql, &with_technique)? {
-            let n = count(&r, 2).map_err(bad(doing, conn))?;
-            if let Some(row) = rows.get_mut(&key_of(&r)) {
-                row.sentence_share = share(n, row.sentences);
+            if technique.is_some() {
+                // The sentence share of one technique: its own sentences, not those of any span.
+                row.sentence_share = share(technique_sentences, row.sentences);
             }
         }
     }
@@ -318,10 +295,22 @@ pub fn query(conn: &mut Conn, by: GroupBy, filter: &Filter) -> Result<Vec<Row>> 
         .collect())
 }
 
+/// The columns a filter tests: a table's date (first ten characters) and lower-case language.
+pub(crate) struct FilterColumns {
+    pub date: &'static str,
+    pub language: &'static str,
+}
+
+/// The `documents` table.
+pub(crate) const DOCUMENTS: FilterColumns = FilterColumns { date: "substr(date, 1, 10)", language: "lower(language)" };
+
+/// The `rollup` table, whose keys are '' where a document has no date or language.
+const ROLLUP: FilterColumns = FilterColumns { date: "NULLIF(day, '')", language: "language" };
+
 /// The `WHERE` clause (empty, or starting with a space) of the documents `filter` lets through,
 /// on the `documents` table's columns, and its parameters. The technique filter is not in it:
 /// each query applies it where it counts spans.
-pub(crate) fn where_clause(filter: &Filter) -> (String, Vec<String>) {
+pub(crate) fn where_clause(filter: &Filter, columns: &FilterColumns) -> (String, Vec<String>) {
     let mut conditions = Vec::new();
     let mut params: Vec<String> = Vec::new();
     if !filter.outlets.is_empty() {
@@ -329,15 +318,15 @@ pub(crate) fn where_clause(filter: &Filter) -> (String, Vec<String>) {
         params.extend(filter.outlets.iter().cloned());
     }
     if let Some(since) = &filter.since {
-        conditions.push("substr(date, 1, 10) >= ?".to_owned());
+        conditions.push(format!("{} >= ?", columns.date));
         params.push(since.clone());
     }
     if let Some(until) = &filter.until {
-        conditions.push("substr(date, 1, 10) <= ?".to_owned());
+        conditions.push(format!("{} <= ?", columns.date));
         params.push(until.clone());
     }
     if !filter.languages.is_empty() {
-        let each = "(lower(language) = ? OR lower(language) LIKE ? || '-%' ESCAPE '\\')";
+        let each = format!("({0} = ? OR {0} LIKE ? || '-%' ESCAPE '\\')", columns.language);
         conditions.push(format!("({})", vec![each; filter.languages.len()].join(" OR ")));
         for tag in &filter.languages {
             params.push(tag.clone());
@@ -367,7 +356,8 @@ fn text(r: &[Value], i: usize) -> String {
     r.get(i).and_then(Value::text).unwrap_or_default().to_owned()
 }
 
-/// Claims and subjectivity sums of a group, as read from columns `at..at + 4`.
+/// Claims and subjectivity sums of a group, as read from columns `at..at + 5` (claims,
+/// unattributed, subjective, documents with a subjective count, scored).
 struct Sums {
     claims: u64,
     unattributed: u64,
@@ -377,14 +367,13 @@ struct Sums {
 
 impl Sums {
     fn read(r: &[Value], at: usize) -> std::result::Result<Sums, String> {
+        let subjective = count(r, at + 2)?;
         Ok(Sums {
             claims: count(r, at)?,
             unattributed: count(r, at + 1)?,
-            subjective: match r.get(at + 2) {
-                Some(Value::Null) | None => None,
-                Some(v) => Some(v.count()?),
-            },
-            scored: count(r, at + 3)?,
+            // No document with a subjectivity count: unknown, not zero.
+            subjective: (count(r, at + 3)? > 0).then_some(subjective),
+            scored: count(r, at + 4)?,
         })
     }
 
