@@ -14,11 +14,12 @@ DATA=${DATA:-../../shared/data/ptc/train}
 PY=${PYTHON:-/work/venv/bin/python}
 EPOCHS=${EPOCHS:-3}
 LR=${LR:-5e-5}
+ANY_SHARE=${ANY_SHARE:-0.5}
 folds=("$@")
 [ ${#folds[@]} -gt 0 ] || folds=(0 1 2 3 4)
 for k in "${folds[@]}"; do
     if [ "$k" = final ]; then dir=$OUT/final; fold=-1; else dir=$OUT/fold$k; fold=$k; fi
     if [ -f "$dir/model.pt" ]; then echo "$dir: done"; continue; fi
     nice -n 10 "$PY" train.py --data "$DATA" --base "$BASE" --out "$dir" --fold "$fold" --folds 5 \
-        --epochs "$EPOCHS" --lr "$LR" ${BF16:+--bf16} --dump-epochs 2,3
+        --epochs "$EPOCHS" --lr "$LR" --any-share "$ANY_SHARE" ${BF16:+--bf16} --dump-epochs 2,3
 done

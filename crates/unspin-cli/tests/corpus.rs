@@ -475,7 +475,7 @@ fn corpus_full_disk_stops_cleanly_and_loses_nothing_committed() {
     let bin = assert_cmd::cargo::cargo_bin("unspin");
     let out = Command::new("bash")
         .arg("-c")
-        .arg("ulimit -f 1024; trap '' XFSZ; exec \"$0\" index --no-model --progress never --jobs 1 --db \"$1\" \"$2\"")
+        .arg("ulimit -f 4096; trap '' XFSZ; exec \"$0\" index --no-model --progress never --jobs 1 --db \"$1\" \"$2\"")
         .arg(&bin)
         .arg(&db)
         .arg(&jsonl)
