@@ -75,7 +75,11 @@
       init.headers = { 'Content-Type': 'application/json' };
       init.body = JSON.stringify(request.kind === 'url' ? { url: request.url } : { text: request.text });
     }
-    const response = await fetch(`/v1/analyze${query ? `?${query}` : ''}`, init);
+    return bodyOf(await fetch(`/v1/analyze${query ? `?${query}` : ''}`, init));
+  }
+
+  // The body of a response, or an Error with the server's message (our JSON error) or status.
+  async function bodyOf(response) {
     const body = await response.text();
     if (!response.ok) {
       let message = `${response.status} ${response.statusText}`;
@@ -507,18 +511,7 @@
   const MAX_LINES = 8; // outlets drawn as lines
 
   async function getJson(path) {
-    const response = await fetch(path);
-    const body = await response.text();
-    if (!response.ok) {
-      let message = `${response.status} ${response.statusText}`;
-      try {
-        message = JSON.parse(body).error.message;
-      } catch (_) {
-        // Not our JSON error: keep the status line.
-      }
-      throw new Error(message);
-    }
-    return JSON.parse(body);
+    return JSON.parse(await bodyOf(await fetch(path)));
   }
 
   function corpusStatus(message, isError) {
@@ -749,9 +742,7 @@
   async function openStored(id) {
     corpusStatus('Opening…');
     try {
-      const raw = await fetch(`/v1/corpus/documents/${encodeURIComponent(id)}`);
-      const body = await raw.text();
-      if (!raw.ok) throw new Error(JSON.parse(body).error.message);
+      const body = await bodyOf(await fetch(`/v1/corpus/documents/${encodeURIComponent(id)}`));
       state.request = null;
       state.raw = body;
       state.result = JSON.parse(body);
