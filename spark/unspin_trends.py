@@ -43,7 +43,8 @@ GROUPINGS = [("outlet", "outlet"), ("month", "month"), ("technique", "technique"
 # characters; NULL otherwise. GLOB's [0-9] and the regex's are both ASCII digits only.
 MONTH_SQL = "CASE WHEN `date` RLIKE '^[0-9]{4}-[0-9]{2}' THEN substr(`date`, 1, 7) END"
 
-SCHEMA_VERSION = 1
+# The corpus schema version `unspin trends --format json` reports (corpus::SCHEMA_VERSION).
+SCHEMA_VERSION = 3
 
 
 def _per_1k(n: str, words: str) -> str:
