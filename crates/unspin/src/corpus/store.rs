@@ -33,6 +33,8 @@ pub struct Store {
     batch: usize,
     /// Records written in the open transaction.
     open: usize,
+    /// [`INSERT_DOCUMENT`] in this database's dialect, spelled once at open.
+    insert_document: String,
     // Held, not read: the lock file's lock lasts as long as the store (none for PostgreSQL, whose
     // lock belongs to the connection). Declared after `conn` so the connection closes first.
     _lock: Option<File>,
@@ -73,7 +75,8 @@ impl Store {
         // Refuses a foreign or newer database, inside its transaction, before writing anything.
         schema::migrate(&mut conn)?;
         conn.batch("starting a transaction", begin(conn.dialect()))?;
-        Ok(Store { conn, target: target.clone(), batch: DEFAULT_BATCH, open: 0, _lock: lock })
+        let insert_document = INSERT_DOCUMENT.replace("NOW", conn.dialect().now());
+        Ok(Store { conn, target: target.clone(), batch: DEFAULT_BATCH, open: 0, insert_document, _lock: lock })
     }
 
     /// Records per transaction (at least 1).
@@ -110,7 +113,6 @@ impl Store {
         self.clear(key)?;
         let rows = Rows::new(key, content_hash, model, analysis);
         let d = &rows.document;
-        let insert = INSERT_DOCUMENT.replace("NOW", self.conn.dialect().now());
         let params: [Param<'_>; 22] = [
             d.source.into(),
             d.record.into(),
@@ -137,7 +139,7 @@ impl Store {
         ];
         let id = self
             .conn
-            .query_row("storing a document", &insert, &params)?
+            .query_row("storing a document", &self.insert_document, &params)?
             .and_then(|r| r.first().and_then(|v| v.int()))
             .ok_or_else(|| self.conn.error("storing a document", "no id came back"))?;
         for s in &rows.spans {
