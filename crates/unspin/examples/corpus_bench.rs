@@ -117,12 +117,9 @@ fn generate(conn: &mut Conn, n: u64) -> unspin::Result<()> {
     let labels: Vec<String> = Technique::ALL.iter().map(|t| format!("'{}'", t.label())).collect();
     let techniques = labels.join(", ");
     let dialect = conn.dialect();
-    let (series, now) = match dialect {
-        Dialect::Sqlite => (
-            format!("WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM s WHERE i < {}) ", n - 1),
-            "'2026-12-01T00:00:00Z'",
-        ),
-        Dialect::Postgres => (format!("WITH s(i) AS (SELECT generate_series(CAST(0 AS BIGINT), {})) ", n - 1), "'2026-12-01T00:00:00Z'"),
+    let series = match dialect {
+        Dialect::Sqlite => format!("WITH RECURSIVE s(i) AS (SELECT 0 UNION ALL SELECT i + 1 FROM s WHERE i < {}) ", n - 1),
+        Dialect::Postgres => format!("WITH s(i) AS (SELECT generate_series(CAST(0 AS BIGINT), {})) ", n - 1),
     };
     // 36 months from 2023-01: month index = i % 36.
     let date = match dialect {
@@ -150,7 +147,7 @@ fn generate(conn: &mut Conn, n: u64) -> unspin::Result<()> {
              model_version, analysed_at) \
              SELECT i + 1, 'synthetic.jsonl', i, 'doc' || i, 'https://outlet' || (i % 60) || '.example/' || i, \
              'outlet' || (i % 60) || '.example', 'Story ' || i, {date}, 'en', 6000, 400 + (i * 7919) % 800, \
-             20 + i % 30, 4, 2, i % 6, i % 3, i % 9, 20 + i % 30, 0.1 * (i % 10), 'h' || i, 'synthetic', 'v1', {now} FROM s"
+             20 + i % 30, 4, 2, i % 6, i % 3, i % 9, 20 + i % 30, 0.1 * (i % 10), 'h' || i, 'synthetic', 'v1', '2026-12-01T00:00:00Z' FROM s"
         ),
     )?;
     // Four spans per document: technique (i * 3 + k * 5 + i / 60) % 14, skewed towards the first.
