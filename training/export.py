@@ -210,7 +210,8 @@ def main():
                        "widen": [ptc.TECHNIQUES[t] for t in thr.get("widen", [])]},
         "quantization": quant,
         "validation": {k: val[k] for k in ("si", "flc", "tc_micro_f1") if k in val}
-        or {"cross_validation": {k: val["structured"][k] for k in ("si_f1", "si_p", "si_r", "flc_f1", "tc", "density")},
+        or {"cross_validation": {k: val["structured"][k] for k in ("si_f1", "si_p", "si_r", "flc_f1", "tc", "density")
+                                  if k in val["structured"]},
             "folds": val["folds"], "epoch": val["epoch"]},
     }
     (args.out / "config.json").write_text(json.dumps(cfg, indent=1) + "\n")

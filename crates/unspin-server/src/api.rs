@@ -211,8 +211,9 @@ const SOURCE_TYPES: Accepts = Accepts {
 const BATCH_TYPES: Accepts = Accepts { types: &["application/json"], described: "application/json" };
 
 /// The media type (lower case, without parameters), the request head and the whole body, within
-/// the size and time limits. A type the route does not take, or a `Content-Length` over the
-/// limit, is refused before a byte of the body is read.
+/// the size and time limits. A type the route does not take is refused before a byte of the body
+/// is read; a body over the limit, declared or counted, is refused with 413 and the rest of it is
+/// drained in the background (see [`drain`]).
 async fn read_body(request: Request, limits: &Limits, accepts: &Accepts) -> Result<(String, Parts, Bytes)> {
     let limit = limits.max_body_bytes;
     let kind = media_type(&request);
@@ -220,14 +221,42 @@ async fn read_body(request: Request, limits: &Limits, accepts: &Accepts) -> Resu
         let got = if kind.is_empty() { "(none)".into() } else { kind };
         return Err(Error::UnsupportedMediaType { got, expected: accepts.described });
     }
-    let declared = request.headers().get(header::CONTENT_LENGTH).and_then(|v| v.to_str().ok());
-    if declared.and_then(|n| n.parse::<u64>().ok()).is_some_and(|n| n > limit as u64) {
+    let declared = request
+        .headers()
+        .get(header::CONTENT_LENGTH)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|n| n.parse::<u64>().ok());
+    let (parts, body) = request.into_parts();
+    if declared.is_some_and(|n| n > limit as u64) {
+        tokio::spawn(drain(body, limits.body_timeout, 0));
         return Err(Error::TooLarge { limit });
     }
-    let (parts, body) = request.into_parts();
     let bytes = limited_bytes(body, limit, limits.body_timeout).await?;
     Ok((kind, parts, bytes))
 }
+
+/// Reads and drops what a client still sends of a body that was refused, for at most `time` and
+/// [`DRAIN_BYTES`] in all (`read` already read), so that the client gets to read the 413: a
+/// connection closed with unread bytes in its receive buffer is reset, and the client then sees
+/// the reset instead of the answer. The response is written meanwhile; past either bound the
+/// body is dropped and the connection closed as before.
+async fn drain(mut body: Body, time: Duration, read: usize) {
+    use http_body_util::BodyExt;
+    let mut read = read;
+    let _ = tokio::time::timeout(time, async {
+        while read < DRAIN_BYTES {
+            match body.frame().await {
+                Some(Ok(frame)) => read += frame.data_ref().map_or(0, |d| d.len()),
+                _ => break,
+            }
+        }
+    })
+    .await;
+}
+
+/// The most a refused body is read for nothing: enough for an upload a few times over the
+/// default 10 MiB limit, bounded so that a claimed gigabyte costs no more than this.
+const DRAIN_BYTES: usize = 64 << 20;
 
 fn media_type(request: &Request) -> String {
     let raw = request
@@ -242,20 +271,38 @@ fn media_type(request: &Request) -> String {
         .to_ascii_lowercase()
 }
 
-async fn limited_bytes(body: Body, limit: usize, time: Duration) -> Result<Bytes> {
-    let read = tokio::time::timeout(time, axum::body::to_bytes(body, limit));
-    let Ok(read) = read.await else {
-        return Err(Error::SlowBody { seconds: time.as_secs() });
-    };
-    read.map_err(|e| {
-        let too_large = std::iter::successors(Some(&e as &dyn std::error::Error), |e| e.source())
-            .any(|e| e.is::<http_body_util::LengthLimitError>());
-        if too_large {
-            Error::TooLarge { limit }
-        } else {
-            Error::BadRequest(format!("reading the request body: {e}"))
+/// The body, whole, if it is at most `limit` bytes and arrives within `time`. One that grows past
+/// the limit is drained like one whose declared length is over it.
+async fn limited_bytes(mut body: Body, limit: usize, time: Duration) -> Result<Bytes> {
+    use http_body_util::BodyExt;
+    let started = tokio::time::Instant::now();
+    let mut buf = Vec::new();
+    let read = tokio::time::timeout(time, async {
+        loop {
+            match body.frame().await {
+                None => return Ok(true),
+                Some(Err(e)) => return Err(Error::BadRequest(format!("reading the request body: {e}"))),
+                Some(Ok(frame)) => {
+                    if let Some(data) = frame.data_ref() {
+                        if buf.len() + data.len() > limit {
+                            return Ok(false);
+                        }
+                        buf.extend_from_slice(data);
+                    }
+                }
+            }
         }
-    })
+    });
+    match read.await {
+        Err(_) => Err(Error::SlowBody { seconds: time.as_secs() }),
+        Ok(Err(e)) => Err(e),
+        Ok(Ok(true)) => Ok(Bytes::from(buf)),
+        Ok(Ok(false)) => {
+            let left = time.saturating_sub(started.elapsed());
+            tokio::spawn(drain(body, left, buf.len()));
+            Err(Error::TooLarge { limit })
+        }
+    }
 }
 
 /// The one source of a `POST /v1/analyze` request, by content type. Public so that the request

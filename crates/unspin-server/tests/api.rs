@@ -666,6 +666,80 @@ async fn an_oversized_body_is_refused_with_413() {
     assert_eq!(status, StatusCode::OK);
 }
 
+/// Sends `head` and then `body` in pieces, as a client that does not wait for an early answer, and
+/// returns the answer the server wrote, or the error sending or reading (a reset).
+async fn send_whole_then_read(addr: &str, head: String, body: &[u8]) -> std::io::Result<String> {
+    use tokio::io::{AsyncReadExt, AsyncWriteExt};
+    let mut stream = tokio::net::TcpStream::connect(addr).await?;
+    stream.write_all(head.as_bytes()).await?;
+    // A server that closes while the client is still sending makes the write fail with a reset
+    // (most clients then report that, not the answer): the whole body must go through.
+    for piece in body.chunks(16 << 10) {
+        stream.write_all(piece).await?;
+    }
+    // One whole answer (head and the body its Content-Length gives), as a client reads it; the
+    // connection may stay open after it.
+    let mut answer = Vec::new();
+    let complete = |a: &[u8]| {
+        let text = String::from_utf8_lossy(a);
+        let Some(end) = text.find("\r\n\r\n") else { return false };
+        let length = text[..end]
+            .lines()
+            .find_map(|l| l.to_ascii_lowercase().strip_prefix("content-length:").map(|n| n.trim().parse::<usize>()))
+            .and_then(|n| n.ok())
+            .unwrap_or(0);
+        a.len() >= end + 4 + length
+    };
+    let read = async {
+        let mut buf = [0u8; 4096];
+        while !complete(&answer) {
+            let n = stream.read(&mut buf).await?;
+            if n == 0 {
+                break;
+            }
+            answer.extend_from_slice(&buf[..n]);
+        }
+        Ok::<_, std::io::Error>(())
+    };
+    tokio::time::timeout(Duration::from_secs(10), read)
+        .await
+        .map_err(|_| std::io::Error::other("no answer in 10 s"))??;
+    Ok(String::from_utf8_lossy(&answer).into_owned())
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_client_still_sending_an_oversized_body_reads_the_413_not_a_reset() {
+    let limits = Limits {
+        max_body_bytes: 1000,
+        ..Limits::default()
+    };
+    let s = start_with(limits, FetchLimits::default(), Duration::ZERO).await;
+    let addr = s.base.trim_start_matches("http://").to_owned();
+    let body = vec![b'x'; 16 << 20];
+    // Declared too long: refused before the body is read, which is then drained.
+    let head = format!(
+        "POST /v1/analyze HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nContent-Length: {}\r\n\r\n",
+        body.len()
+    );
+    let answer = send_whole_then_read(&addr, head, &body).await.expect("an answer, not a reset");
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    assert!(answer.contains("1000 bytes"), "{answer}");
+    // No length declared: the limit is found while reading, and the rest is drained the same way.
+    let mut chunked = Vec::new();
+    for piece in body.chunks(4096) {
+        chunked.extend_from_slice(format!("{:x}\r\n", piece.len()).as_bytes());
+        chunked.extend_from_slice(piece);
+        chunked.extend_from_slice(b"\r\n");
+    }
+    chunked.extend_from_slice(b"0\r\n\r\n");
+    let head = "POST /v1/analyze HTTP/1.1\r\nHost: x\r\nContent-Type: text/plain\r\nTransfer-Encoding: chunked\r\nConnection: close\r\n\r\n".to_owned();
+    let answer = send_whole_then_read(&addr, head, &chunked).await.expect("an answer, not a reset");
+    assert!(answer.starts_with("HTTP/1.1 413"), "{answer}");
+    // The server is still there for the next client.
+    let (status, _, _) = s.post_json("/v1/analyze", json!({ "text": "A short text." })).await;
+    assert_eq!(status, StatusCode::OK);
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn without_a_queue_a_request_finding_every_slot_busy_gets_503_at_once() {
     let limits = Limits {
