@@ -240,9 +240,8 @@ async fn read_body(request: Request, limits: &Limits, accepts: &Accepts) -> Resu
 /// connection closed with unread bytes in its receive buffer is reset, and the client then sees
 /// the reset instead of the answer. The response is written meanwhile; past either bound the
 /// body is dropped and the connection closed as before.
-async fn drain(mut body: Body, time: Duration, read: usize) {
+async fn drain(mut body: Body, time: Duration, mut read: usize) {
     use http_body_util::BodyExt;
-    let mut read = read;
     let _ = tokio::time::timeout(time, async {
         while read < DRAIN_BYTES {
             match body.frame().await {
