@@ -7,6 +7,11 @@
 # Installs Debian's `postgresql` when no server is installed (apt, as root or through sudo), starts
 # the cluster Debian made, and creates the role `unspin_test` (password `unspin_test`, allowed to
 # create schemas) and its database `unspin_test`. Each test then works in a schema of its own.
+#
+# TLS: makes a CA and a server certificate for `localhost` (not 127.0.0.1, so that the tests can
+# tell verify-ca from verify-full) in $UNSPIN_TEST_POSTGRES_TLS (default /tmp/unspin-postgres-tls;
+# the tests read ca.pem there) and turns `ssl` on with them.
+#
 # Safe to run again: what exists is left as it is.
 set -euo pipefail
 
@@ -43,6 +48,28 @@ DO $$ BEGIN
         CREATE ROLE unspin_test LOGIN PASSWORD 'unspin_test';
     END IF;
 END $$;
+SQL
+tls=${UNSPIN_TEST_POSTGRES_TLS:-/tmp/unspin-postgres-tls}
+if [ ! -s "$tls/server.pem" ]; then
+    command -v openssl >/dev/null 2>&1 || as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq openssl >&2
+    mkdir -p "$tls"
+    openssl req -x509 -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -days 3650 \
+        -subj "/CN=unspin test CA" -addext "basicConstraints=critical,CA:TRUE" \
+        -addext "keyUsage=critical,keyCertSign,cRLSign" -keyout "$tls/ca.key" -out "$tls/ca.pem" 2>/dev/null
+    openssl req -newkey ec -pkeyopt ec_paramgen_curve:prime256v1 -nodes -subj "/CN=localhost" \
+        -keyout "$tls/server.key" -out "$tls/server.csr" 2>/dev/null
+    printf '%s\n' "subjectAltName=DNS:localhost" "basicConstraints=critical,CA:FALSE" \
+        "keyUsage=critical,digitalSignature" "extendedKeyUsage=serverAuth" > "$tls/server.ext"
+    openssl x509 -req -in "$tls/server.csr" -CA "$tls/ca.pem" -CAkey "$tls/ca.key" -CAcreateserial -days 3650 \
+        -extfile "$tls/server.ext" -out "$tls/server.pem" 2>/dev/null
+    chmod 755 "$tls" && chmod 644 "$tls/ca.pem" "$tls/server.pem" && chmod 600 "$tls/server.key"
+    as_root chown postgres "$tls/server.key"
+fi
+as_postgres psql -p "$port" -qAt -v ON_ERROR_STOP=1 >&2 <<SQL
+ALTER SYSTEM SET ssl_cert_file = '$tls/server.pem';
+ALTER SYSTEM SET ssl_key_file = '$tls/server.key';
+ALTER SYSTEM SET ssl = on;
+SELECT pg_reload_conf();
 SQL
 if [ -z "$(as_postgres psql -p "$port" -qAtc "SELECT 1 FROM pg_database WHERE datname = 'unspin_test'")" ]; then
     as_postgres createdb -p "$port" -O unspin_test unspin_test >&2

@@ -2,9 +2,11 @@
 //! and hand results to the writer in input order.
 //!
 //! Reading is sequential (it only cuts records); decoding, HTML extraction and analysis run in
-//! parallel over batches. Batches keep memory bounded however large the input, and writing in
-//! batch order keeps the output identical whatever `--jobs` is.
+//! parallel over batches; writing is sequential. The three overlap, a batch apart. Batches keep
+//! memory bounded however large the input, and writing in batch order keeps the output identical
+//! whatever `--jobs` is.
 
+use std::sync::mpsc;
 use std::time::Duration;
 
 use indicatif::{ProgressBar, ProgressStyle};
@@ -44,48 +46,71 @@ pub fn drive_keyed<T: Send>(
 ) -> anyhow::Result<Outcome> {
     let pool = rayon::ThreadPoolBuilder::new().num_threads(sources.jobs).build()?;
     let progress = progress_bar(sources);
-    let mut outcome = Outcome::default();
     let batch_size = sources.jobs * BATCH_PER_JOB;
-    type Item = (RecordKey, Result<Pending, unspin::Error>);
-    let mut batch: Vec<Item> = Vec::with_capacity(batch_size);
-    let mut flush = |batch: &mut Vec<Item>, outcome: &mut Outcome| -> anyhow::Result<()> {
-        let results: Vec<(RecordKey, Result<T, unspin::Error>)> = pool.install(|| {
-            batch
-                .par_drain(..)
-                .map(|(key, item)| {
-                    let result = item.and_then(Pending::load).and_then(|doc| work(&key, doc));
-                    (key, result)
-                })
-                .collect()
+    // Three stages, a batch apart: a reader cuts records, the pool analyses a batch, and this
+    // thread writes the batch before it. The channels hold one batch each, so at most four
+    // batches are alive at once, and the pool does not wait for reading or writing.
+    let (read_tx, read_rx) = mpsc::sync_channel::<Vec<Item>>(1);
+    let (done_tx, done_rx) = mpsc::sync_channel::<Vec<(RecordKey, Result<T, unspin::Error>)>>(1);
+    let outcome = std::thread::scope(|scope| -> anyhow::Result<Outcome> {
+        let reader_progress = progress.clone();
+        scope.spawn(move || {
+            let mut batch: Vec<Item> = Vec::with_capacity(batch_size);
+            for input in &sources.inputs {
+                let source = input.display_path().display().to_string();
+                for (record, item) in ingest::read(input, &sources.ingest).enumerate() {
+                    batch.push((RecordKey { source: source.clone(), record: record as u64 }, item));
+                    // A failed send means the writer stopped (its error ends the run).
+                    if batch.len() >= batch_size && read_tx.send(std::mem::take(&mut batch)).is_err() {
+                        return;
+                    }
+                }
+                reader_progress.inc(1);
+            }
+            if !batch.is_empty() {
+                let _ = read_tx.send(batch);
+            }
         });
-        for (key, result) in results {
-            match &result {
-                Ok(_) => outcome.documents += 1,
-                Err(e) => {
-                    outcome.errors += 1;
-                    progress.suspend(|| eprintln!("unspin: {e}"));
+        let work = &work;
+        let pool = &pool;
+        scope.spawn(move || {
+            for mut batch in read_rx {
+                let results = pool.install(|| {
+                    batch
+                        .par_drain(..)
+                        .map(|(key, item)| {
+                            let result = item.and_then(Pending::load).and_then(|doc| work(&key, doc));
+                            (key, result)
+                        })
+                        .collect()
+                });
+                if done_tx.send(results).is_err() {
+                    return;
                 }
             }
-            sink(key, result)?;
-        }
-        let rate = outcome.documents as f64 / progress.elapsed().as_secs_f64().max(1e-3);
-        progress.set_message(format!("{} docs · {} errors · {rate:.0} docs/s", outcome.documents, outcome.errors));
-        Ok(())
-    };
-    for input in &sources.inputs {
-        let source = input.display_path().display().to_string();
-        for (record, item) in ingest::read(input, &sources.ingest).enumerate() {
-            batch.push((RecordKey { source: source.clone(), record: record as u64 }, item));
-            if batch.len() >= batch_size {
-                flush(&mut batch, &mut outcome)?;
+        });
+        let mut outcome = Outcome::default();
+        for results in done_rx {
+            for (key, result) in results {
+                match &result {
+                    Ok(_) => outcome.documents += 1,
+                    Err(e) => {
+                        outcome.errors += 1;
+                        progress.suspend(|| eprintln!("unspin: {e}"));
+                    }
+                }
+                sink(key, result)?;
             }
+            let rate = outcome.documents as f64 / progress.elapsed().as_secs_f64().max(1e-3);
+            progress.set_message(format!("{} docs · {} errors · {rate:.0} docs/s", outcome.documents, outcome.errors));
         }
-        progress.inc(1);
-    }
-    flush(&mut batch, &mut outcome)?;
+        Ok(outcome)
+    })?;
     progress.finish_and_clear();
     Ok(outcome)
 }
+
+type Item = (RecordKey, Result<Pending, unspin::Error>);
 
 fn progress_bar(sources: &Sources) -> ProgressBar {
     if !sources.progress {

@@ -499,8 +499,10 @@ fn unreachable_postgres_and_a_wrong_password_are_clear_errors() {
     assert!(!text.contains("secret") && text.contains("***"), "the password leaked: {text}");
     let err = corpus::open_read(&Target::parse("postgres://u@127.0.0.1:1/x")).err().unwrap();
     assert!(err.to_string().contains("cannot connect"), "{err}");
-    let err = Store::open(&Target::parse("postgres://u@h/db?sslmode=require")).err().unwrap();
-    assert!(err.to_string().contains("sslmode=require is not supported"), "{err}");
+    let err = Store::open(&Target::parse("postgres://u@h/db?sslmode=verify")).err().unwrap();
+    assert!(err.to_string().contains("sslmode=verify is not one of"), "{err}");
+    let err = Store::open(&Target::parse("postgres://u@h/db?sslmode=verify-full&sslrootcert=/no/such/ca.pem")).err().unwrap();
+    assert!(err.to_string().contains("sslrootcert /no/such/ca.pem"), "{err}");
     let err = Store::open(&Target::parse("postgres://u@h:notaport/db")).err().unwrap();
     assert!(err.to_string().contains("not a valid PostgreSQL URL"), "{err}");
 
@@ -518,4 +520,53 @@ fn wrong_password(url: &str) -> String {
     let at = rest.find('@').expect("the test URL has a user");
     let user = rest[..at].split(':').next().unwrap();
     format!("{scheme}://{user}:not-the-password{}", &rest[at..])
+}
+
+/// TLS with libpq's `sslmode` meanings, against the test server, whose certificate (from
+/// `scripts/postgres-test-server.sh`) names `localhost` only and is signed by a CA of its own.
+#[test]
+fn postgres_over_tls_follows_sslmode() {
+    let test = "postgres_over_tls_follows_sslmode";
+    let Some(admin) = databases::postgres_url(test) else { return };
+    let Some(ca) = databases::postgres_ca(test) else { return };
+    let ca = ca.display().to_string();
+    let url = |host: &str, params: &str| {
+        let (scheme, rest) = admin.split_once("://").unwrap();
+        let at = rest.find('@').unwrap();
+        let host_end = at + 1 + rest[at + 1..].find([':', '/']).unwrap();
+        let rest = format!("{}{host}{}", &rest[..=at], &rest[host_end..]);
+        let sep = if rest.contains('?') { '&' } else { '?' };
+        format!("{scheme}://{rest}{sep}{params}")
+    };
+    let encrypted = |url: &str| -> bool {
+        let mut conn = corpus::Conn::postgres(url).unwrap_or_else(|e| panic!("{url}: {e}"));
+        let sql = "SELECT CASE WHEN ssl THEN 1 ELSE 0 END FROM pg_stat_ssl WHERE pid = pg_backend_pid()";
+        conn.query_row("test", sql, &[]).unwrap().unwrap()[0].int() == Some(1)
+    };
+    assert!(!encrypted(&url("127.0.0.1", "sslmode=disable")));
+    // prefer (the default) and require encrypt without checking who signed the certificate.
+    assert!(encrypted(&url("127.0.0.1", "application_name=x")));
+    assert!(encrypted(&url("127.0.0.1", "sslmode=require")));
+    assert!(encrypted(&url("localhost", &format!("sslmode=verify-full&sslrootcert={ca}"))));
+    // verify-ca checks the chain, not the name.
+    assert!(encrypted(&url("127.0.0.1", &format!("sslmode=verify-ca&sslrootcert={ca}"))));
+    assert!(encrypted(&url("127.0.0.1", &format!("sslmode=require&sslrootcert={ca}"))));
+
+    let refused = |url: &str| corpus::Conn::postgres(url).err().unwrap_or_else(|| panic!("{url} connected")).to_string();
+    let err = refused(&url("127.0.0.1", &format!("sslmode=verify-full&sslrootcert={ca}")));
+    assert!(err.contains("not valid for name \"127.0.0.1\"") && err.contains("verify-ca only"), "{err}");
+    // The compiled-in Mozilla roots do not know the test CA.
+    let err = refused(&url("localhost", "sslmode=verify-full"));
+    assert!(err.contains("UnknownIssuer") && err.contains("sslrootcert=PATH"), "{err}");
+    assert!(!err.contains("unspin_test:unspin_test"), "the password leaked: {err}");
+
+    // A corpus written over verify-full reads back over plain TCP.
+    let db = databases::postgres(test).unwrap();
+    let plain = db.to_string_with_password();
+    let tls = url("localhost", &format!("sslmode=verify-full&sslrootcert={ca}"));
+    let tls = format!("{tls}&{}", plain.split_once('?').unwrap().1);
+    let mut store = Store::open(&Target::parse(&tls)).unwrap();
+    store.put(&key(0), "hash", &ModelId::none("test"), &analysis(0, &DOCS[0])).unwrap();
+    store.finish().unwrap();
+    assert_eq!(db.count("documents"), 1);
 }

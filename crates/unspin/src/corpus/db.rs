@@ -6,13 +6,14 @@
 //! regular-expression test, the schema catalogue, the DDL) is in [`Dialect`] and the per-database
 //! migration files.
 //!
-//! PostgreSQL is reached through the `postgres` crate without TLS: use it on loopback or a
-//! trusted network (`sslmode=require` in the URL is refused with a clear error).
+//! PostgreSQL is reached through the `postgres` crate, over TLS as the URL's `sslmode` and
+//! `sslrootcert` ask, with libpq's meanings (see [`super::tls`]).
 
 use std::collections::HashMap;
 use std::fmt;
 use std::path::{Path, PathBuf};
 
+use super::tls::TlsUrl;
 use crate::{Error, Result};
 
 /// Where a corpus lives: an SQLite file, or a PostgreSQL database given by URL.
@@ -307,25 +308,27 @@ impl Conn {
     /// Connects to the PostgreSQL database at `url`.
     pub fn postgres(url: &str) -> Result<Conn> {
         let name = redact(url);
-        let config: postgres::Config = url
-            .parse()
-            .map_err(|e| Error::Database { db: name.clone(), message: format!("not a valid PostgreSQL URL: {e}") })?;
-        if config.get_ssl_mode() == postgres::config::SslMode::Require {
-            return Err(Error::Database {
-                db: name,
-                message: "sslmode=require is not supported: unspin connects without TLS (use it on loopback or a \
-                          trusted network)"
-                    .into(),
-            });
-        }
-        let mut config = config;
+        let invalid = |message: String| Error::Database { db: name.clone(), message };
+        let tls = TlsUrl::parse(url).map_err(invalid)?;
+        let mut config: postgres::Config =
+            tls.url.parse().map_err(|e| invalid(format!("not a valid PostgreSQL URL: {e}")))?;
+        config.ssl_mode(tls.mode.for_client());
+        let connector = tls.connector().map_err(invalid)?;
         if config.get_connect_timeout().is_none() {
             config.connect_timeout(std::time::Duration::from_secs(10));
         }
         config.application_name("unspin");
-        let client = config
-            .connect(postgres::NoTls)
-            .map_err(|e| Error::Database { db: name.clone(), message: format!("cannot connect: {}", describe_pg(&e)) })?;
+        let client = config.connect(connector).map_err(|e| {
+            let mut message = format!("cannot connect: {}", describe_pg(&e));
+            if message.contains("certificate") {
+                message.push_str(
+                    " (sslmode=verify-full checks the certificate's signer and the host name, verify-ca only \
+                     the signer; give the server's CA as sslrootcert=PATH in the URL; sslmode=require encrypts \
+                     without checking the certificate)",
+                );
+            }
+            invalid(message)
+        })?;
         Ok(Conn { inner: Inner::Postgres { client: Box::new(client), statements: HashMap::new() }, name })
     }
 

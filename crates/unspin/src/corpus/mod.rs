@@ -30,6 +30,7 @@ pub mod html;
 pub mod rows;
 pub mod schema;
 mod store;
+pub mod tls;
 pub mod trends;
 
 use std::path::{Path, PathBuf};

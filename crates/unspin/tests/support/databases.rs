@@ -94,6 +94,26 @@ pub fn postgres_url(test: &str) -> Option<String> {
     }
 }
 
+/// Where `scripts/postgres-test-server.sh` leaves the CA certificate of the server's TLS
+/// certificate (issued for `localhost` only); `UNSPIN_TEST_POSTGRES_TLS` moves the folder.
+pub fn postgres_ca(test: &str) -> Option<std::path::PathBuf> {
+    let dir = std::env::var("UNSPIN_TEST_POSTGRES_TLS").unwrap_or_else(|_| "/tmp/unspin-postgres-tls".into());
+    let ca = std::path::Path::new(&dir).join("ca.pem");
+    if ca.is_file() {
+        return Some(ca);
+    }
+    if std::env::var("CI").as_deref() == Ok("true") {
+        panic!("{test}: no {} under CI=true; scripts/postgres-test-server.sh makes it", ca.display());
+    }
+    use std::io::Write;
+    let _ = writeln!(
+        std::io::stderr(),
+        "######## {test}: POSTGRESQL TLS RUN SKIPPED (no {}; see scripts/postgres-test-server.sh) ########",
+        ca.display()
+    );
+    None
+}
+
 /// A fresh schema in the PostgreSQL test server, or `None` when there is none (see above).
 pub fn postgres(test: &str) -> Option<TestDb> {
     static NEXT: AtomicUsize = AtomicUsize::new(0);
