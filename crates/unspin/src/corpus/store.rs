@@ -12,6 +12,7 @@
 //! system's, so a killed writer never leaves a stale one; for PostgreSQL a session advisory lock
 //! keyed by the schema, which the server drops when the writer's connection ends.
 
+use std::collections::HashMap;
 use std::fs::File;
 use std::path::Path;
 use std::sync::Mutex;
@@ -35,6 +36,8 @@ pub struct Store {
     open: usize,
     /// [`INSERT_DOCUMENT`] in this database's dialect, spelled once at open.
     insert_document: String,
+    /// The multi-row INSERTs of [`Store::insert_rows`], by table and row count, spelled once.
+    inserts: HashMap<(&'static str, usize), String>,
     // Held, not read: the lock file's lock lasts as long as the store (none for PostgreSQL, whose
     // lock belongs to the connection). Declared after `conn` so the connection closes first.
     _lock: Option<File>,
@@ -76,7 +79,15 @@ impl Store {
         schema::migrate(&mut conn)?;
         conn.batch("starting a transaction", begin(conn.dialect()))?;
         let insert_document = INSERT_DOCUMENT.replace("NOW", conn.dialect().now());
-        Ok(Store { conn, target: target.clone(), batch: DEFAULT_BATCH, open: 0, insert_document, _lock: lock })
+        Ok(Store {
+            conn,
+            target: target.clone(),
+            batch: DEFAULT_BATCH,
+            open: 0,
+            insert_document,
+            inserts: HashMap::new(),
+            _lock: lock,
+        })
     }
 
     /// Records per transaction (at least 1).
@@ -142,12 +153,11 @@ impl Store {
             .query_row("storing a document", &self.insert_document, &params)?
             .and_then(|r| r.first().and_then(|v| v.int()))
             .ok_or_else(|| self.conn.error("storing a document", "no id came back"))?;
-        for s in &rows.spans {
-            self.conn.execute(
-                "storing spans",
-                "INSERT INTO spans (doc, technique, char_start, char_end, byte_start, byte_end, text, confidence) \
-                 VALUES (?, ?, ?, ?, ?, ?, ?, ?)",
-                &[
+        let spans: Vec<[Param<'_>; 8]> = rows
+            .spans
+            .iter()
+            .map(|s| {
+                [
                     id.into(),
                     s.technique.into(),
                     s.char_start.into(),
@@ -156,9 +166,14 @@ impl Store {
                     s.byte_end.into(),
                     s.text.into(),
                     s.confidence.into(),
-                ],
-            )?;
-        }
+                ]
+            })
+            .collect();
+        self.insert_rows(
+            "storing spans",
+            "spans (doc, technique, char_start, char_end, byte_start, byte_end, text, confidence)",
+            &spans,
+        )?;
         let report = serde_json::to_string(&crate::report::json::DocumentRecord::new(analysis, false))
             .map_err(|e| self.conn.error("storing a report", e))?;
         self.conn.execute(
@@ -167,19 +182,14 @@ impl Store {
             &[id.into(), crate::report::SCHEMA_VERSION.into(), report.as_str().into()],
         )?;
         self.roll(&Contribution::of(&rows), 1)?;
-        for r in &rows.sentence_techniques {
-            self.conn.execute(
-                "storing sentence techniques",
-                "INSERT INTO sentence_techniques (doc, sentence, technique) VALUES (?, ?, ?)",
-                &[id.into(), r.sentence.into(), r.technique.into()],
-            )?;
-        }
-        for s in &rows.sentences {
-            self.conn.execute(
-                "storing sentences",
-                "INSERT INTO sentences (doc, idx, char_start, char_end, checkworthy, subjective, source_kind, \
-                 claim, unattributed, hedged, insinuation) VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)",
-                &[
+        let techniques: Vec<[Param<'_>; 3]> =
+            rows.sentence_techniques.iter().map(|r| [id.into(), r.sentence.into(), r.technique.into()]).collect();
+        self.insert_rows("storing sentence techniques", "sentence_techniques (doc, sentence, technique)", &techniques)?;
+        let sentences: Vec<[Param<'_>; 11]> = rows
+            .sentences
+            .iter()
+            .map(|s| {
+                [
                     id.into(),
                     s.idx.into(),
                     s.char_start.into(),
@@ -191,9 +201,15 @@ impl Store {
                     s.unattributed.into(),
                     s.hedged.into(),
                     s.insinuation.into(),
-                ],
-            )?;
-        }
+                ]
+            })
+            .collect();
+        self.insert_rows(
+            "storing sentences",
+            "sentences (doc, idx, char_start, char_end, checkworthy, subjective, source_kind, claim, unattributed, \
+             hedged, insinuation)",
+            &sentences,
+        )?;
         self.wrote()
     }
 
@@ -288,6 +304,25 @@ impl Store {
                     &params[..4],
                 )?;
             }
+        }
+        Ok(())
+    }
+
+    /// Inserts `rows` into `table` (`"name (col, …)"`) with multi-row INSERTs of 32, 16, 8, 4, 2
+    /// and 1 rows: a few prepared statements, and on PostgreSQL one round trip per chunk instead
+    /// of one per row.
+    fn insert_rows<const N: usize>(&mut self, doing: &str, table: &'static str, rows: &[[Param<'_>; N]]) -> Result<()> {
+        let mut rest = rows;
+        while !rest.is_empty() {
+            let n = [32, 16, 8, 4, 2, 1].into_iter().find(|&n| n <= rest.len()).unwrap_or(1);
+            let (chunk, tail) = rest.split_at(n);
+            let sql = self.inserts.entry((table, n)).or_insert_with(|| {
+                let row = format!("({})", vec!["?"; N].join(", "));
+                format!("INSERT INTO {table} VALUES {}", vec![row; n].join(", "))
+            });
+            let params: Vec<Param<'_>> = chunk.iter().flatten().copied().collect();
+            self.conn.execute(doing, sql, &params)?;
+            rest = tail;
         }
         Ok(())
     }
