@@ -570,3 +570,53 @@ fn postgres_over_tls_follows_sslmode() {
     store.finish().unwrap();
     assert_eq!(db.count("documents"), 1);
 }
+
+/// Rows go in as multi-row INSERTs in chunks of 32, 16, … 1 rows: a document of 45 sentences and
+/// 37 spans crosses every chunk size, and each row must come back once, with its own values.
+#[test]
+fn long_documents_store_every_row_once() {
+    let text: String = (0..45).map(|i| format!("Sentence {i} has the word alpha{i}. ")).collect();
+    let text: &'static str = Box::leak(text.trim_end().to_owned().into_boxed_str());
+    assert_eq!(unspin::segment::segment(text).sentences.len(), 45);
+    let spans: Vec<(Technique, &'static str)> = (0..37)
+        .map(|i| {
+            let technique = if i % 2 == 0 { LoadedLanguage } else { Doubt };
+            (technique, &*Box::leak(format!("word alpha{i}.").into_boxed_str()))
+        })
+        .collect();
+    let spec = Spec {
+        outlet: "long.example",
+        date: Some("2024-05-01"),
+        text,
+        spans: Box::leak(spans.clone().into_boxed_slice()),
+        claims: 0,
+        unattributed: 0,
+        subjective: None,
+    };
+    for db in databases("long_documents_store_every_row_once") {
+        let mut store = Store::open(&db.target).unwrap();
+        store.put(&key(0), "hash", &ModelId::none("test"), &analysis(0, &spec)).unwrap();
+        store.finish().unwrap();
+        assert_eq!(db.count("spans"), 37);
+        assert_eq!(db.count("sentences"), 45);
+        assert_eq!(db.count("sentence_techniques"), 37);
+        let mut conn = db.raw();
+        let idx: Vec<i64> = conn
+            .query("test", "SELECT idx FROM sentences ORDER BY idx", &[])
+            .unwrap()
+            .iter()
+            .map(|r| r[0].int().unwrap())
+            .collect();
+        assert_eq!(idx, (0..45).collect::<Vec<i64>>());
+        let stored: Vec<(String, String, i64)> = conn
+            .query("test", "SELECT technique, text, char_start FROM spans ORDER BY char_start", &[])
+            .unwrap()
+            .iter()
+            .map(|r| (r[0].text().unwrap().to_owned(), r[1].text().unwrap().to_owned(), r[2].int().unwrap()))
+            .collect();
+        for ((technique, quote), (t, stored_text, start)) in spans.iter().zip(&stored) {
+            assert_eq!((t.as_str(), stored_text.as_str()), (technique.label(), *quote));
+            assert_eq!(text.chars().skip(*start as usize).take(quote.chars().count()).collect::<String>(), *quote);
+        }
+    }
+}
