@@ -101,20 +101,17 @@ impl TlsUrl {
     /// The connector for this URL's mode and roots.
     pub fn connector(&self) -> Result<MakeRustlsConnect, String> {
         let provider = Arc::new(rustls::crypto::ring::default_provider());
-        let verifier: Arc<dyn ServerCertVerifier> = match (self.mode, &self.root_cert) {
-            (SslMode::Disable | SslMode::Prefer, _) | (SslMode::Require, None) => {
-                Arc::new(Unverified { algorithms: provider.signature_verification_algorithms })
-            }
-            (SslMode::Require | SslMode::VerifyCa, root) => {
-                Arc::new(ChainOnly { inner: webpki_verifier(root.as_deref(), &provider)? })
-            }
-            (SslMode::VerifyFull, root) => webpki_verifier(root.as_deref(), &provider)?,
+        let (chain, check_name) = match (self.mode, &self.root_cert) {
+            (SslMode::Disable | SslMode::Prefer, _) | (SslMode::Require, None) => (None, false),
+            (SslMode::Require | SslMode::VerifyCa, root) => (Some(webpki_verifier(root.as_deref(), &provider)?), false),
+            (SslMode::VerifyFull, root) => (Some(webpki_verifier(root.as_deref(), &provider)?), true),
         };
+        let verifier = Verifier { chain, check_name, algorithms: provider.signature_verification_algorithms };
         let config = rustls::ClientConfig::builder_with_provider(provider)
             .with_safe_default_protocol_versions()
             .map_err(|e| format!("TLS setup: {e}"))?
             .dangerous()
-            .with_custom_certificate_verifier(verifier)
+            .with_custom_certificate_verifier(Arc::new(verifier))
             .with_no_client_auth();
         Ok(MakeRustlsConnect::new(config))
     }
@@ -150,23 +147,33 @@ fn trusted_roots(root: Option<&str>) -> Result<RootCertStore, String> {
     Ok(store)
 }
 
-/// `prefer`, and `require` without roots: the channel is encrypted and the handshake signed by
-/// the certificate's key, but who holds that certificate is not checked (as in libpq).
+/// The server-certificate check of every mode. The handshake must always be signed by the
+/// certificate's key. Beyond that: no `chain` (`prefer`, `require` without roots) checks nothing
+/// about who holds the certificate, as libpq; a `chain` requires it to lead to a trusted root,
+/// and `check_name` (`verify-full`) that it names the host.
 #[derive(Debug)]
-struct Unverified {
+struct Verifier {
+    chain: Option<Arc<WebPkiServerVerifier>>,
+    check_name: bool,
     algorithms: WebPkiSupportedAlgorithms,
 }
 
-impl ServerCertVerifier for Unverified {
+impl ServerCertVerifier for Verifier {
     fn verify_server_cert(
         &self,
-        _end_entity: &CertificateDer<'_>,
-        _intermediates: &[CertificateDer<'_>],
-        _server_name: &ServerName<'_>,
-        _ocsp: &[u8],
-        _now: UnixTime,
+        end_entity: &CertificateDer<'_>,
+        intermediates: &[CertificateDer<'_>],
+        server_name: &ServerName<'_>,
+        ocsp: &[u8],
+        now: UnixTime,
     ) -> Result<ServerCertVerified, rustls::Error> {
-        Ok(ServerCertVerified::assertion())
+        let Some(chain) = &self.chain else { return Ok(ServerCertVerified::assertion()) };
+        match chain.verify_server_cert(end_entity, intermediates, server_name, ocsp, now) {
+            Err(rustls::Error::InvalidCertificate(
+                CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. },
+            )) if !self.check_name => Ok(ServerCertVerified::assertion()),
+            other => other,
+        }
     }
 
     fn verify_tls12_signature(
@@ -189,52 +196,6 @@ impl ServerCertVerifier for Unverified {
 
     fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
         self.algorithms.supported_schemes()
-    }
-}
-
-/// `verify-ca`: the chain must lead to a trusted root; the name in it need not match the host.
-#[derive(Debug)]
-struct ChainOnly {
-    inner: Arc<WebPkiServerVerifier>,
-}
-
-impl ServerCertVerifier for ChainOnly {
-    fn verify_server_cert(
-        &self,
-        end_entity: &CertificateDer<'_>,
-        intermediates: &[CertificateDer<'_>],
-        server_name: &ServerName<'_>,
-        ocsp: &[u8],
-        now: UnixTime,
-    ) -> Result<ServerCertVerified, rustls::Error> {
-        match self.inner.verify_server_cert(end_entity, intermediates, server_name, ocsp, now) {
-            Err(rustls::Error::InvalidCertificate(
-                CertificateError::NotValidForName | CertificateError::NotValidForNameContext { .. },
-            )) => Ok(ServerCertVerified::assertion()),
-            other => other,
-        }
-    }
-
-    fn verify_tls12_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.inner.verify_tls12_signature(message, cert, dss)
-    }
-
-    fn verify_tls13_signature(
-        &self,
-        message: &[u8],
-        cert: &CertificateDer<'_>,
-        dss: &DigitallySignedStruct,
-    ) -> Result<HandshakeSignatureValid, rustls::Error> {
-        self.inner.verify_tls13_signature(message, cert, dss)
-    }
-
-    fn supported_verify_schemes(&self) -> Vec<SignatureScheme> {
-        self.inner.supported_verify_schemes()
     }
 }
 
