@@ -229,9 +229,9 @@ pub struct ModelArgs {
     #[arg(long, value_name = "FILE")]
     pub onnxruntime: Option<PathBuf>,
 
-    /// The engine: `auto` (OpenVINO in bf16 where the CPU has bf16 units and OpenVINO is
-    /// installed, else ONNX Runtime in int8; $UNSPIN_ENGINE overrides), `onnxruntime` or
-    /// `openvino`.
+    /// The engine: `auto` (where OpenVINO is installed, it in bf16 on a CPU with bf16 units and
+    /// in f32 on one without VNNI, where int8 saturates; else ONNX Runtime in int8;
+    /// $UNSPIN_ENGINE overrides), `onnxruntime` or `openvino`.
     #[arg(long, value_name = "ENGINE", default_value = "auto", value_parser = parse_engine)]
     pub engine: EngineKind,
 

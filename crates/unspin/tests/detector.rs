@@ -279,6 +279,14 @@ fn both_engines_read_our_article_alike() {
     };
     let (ort_name, ort) = on(EngineKind::OnnxRuntime);
     let (ov_name, ov) = on(EngineKind::OpenVino);
+    if !unspin::detect::neural::int8_is_exact() {
+        // Without VNNI, ONNX Runtime's int8 saturates and the accurate model marks the whole
+        // article; `auto` runs OpenVINO in f32 there, and says why ONNX Runtime would be wrong.
+        assert_eq!(ort_name, "onnxruntime (int8); this CPU has no VNNI, int8 products may saturate");
+        use std::io::Write;
+        let _ = writeln!(std::io::stderr(), "######## both_engines_read_our_article_alike: NO VNNI, ENGINE COMPARISON SKIPPED ########");
+        return;
+    }
     assert_eq!(ort_name, "onnxruntime (int8)");
     assert!(ov_name == "openvino (bf16)" || ov_name == "openvino (f32)", "{ov_name}");
     // Same weights, different arithmetic (int8 activations against bf16): the same reading, up
@@ -359,5 +367,6 @@ fn the_engine_is_chosen_and_a_missing_library_is_explained() {
         batch: 8,
     })
     .expect("the int8 graph alone is a model");
-    assert_eq!(old.engine(), "onnxruntime (int8)");
+    // On a CPU without VNNI the description adds a warning (see `int8_is_exact`).
+    assert!(old.engine().starts_with("onnxruntime (int8)"), "{}", old.engine());
 }

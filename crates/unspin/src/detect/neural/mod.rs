@@ -41,7 +41,7 @@ use crate::segment::Segmentation;
 use crate::Document;
 
 pub use config::ModelConfig;
-pub use engine::{EngineKind, EngineOptions, LIBRARY};
+pub use engine::{int8_is_exact, EngineKind, EngineOptions, LIBRARY};
 pub use models::{model_dir, DEFAULT_MODEL_NAME, SHIPPED_MODELS};
 
 use engine::Engine;

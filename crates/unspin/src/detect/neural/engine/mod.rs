@@ -27,7 +27,8 @@ use crate::error::{Error, Result};
 /// Which engine runs the encoder.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum EngineKind {
-    /// OpenVINO in bf16 where the CPU has bf16 units and OpenVINO is installed, else ONNX Runtime.
+    /// OpenVINO where it is installed: in bf16 where the CPU has bf16 units, in f32 where it lacks
+    /// VNNI (see [`int8_is_exact`]); else ONNX Runtime in int8.
     #[default]
     Auto,
     /// ONNX Runtime, int8.
@@ -171,7 +172,8 @@ impl Engine {
         }
         let ort = |note: String| -> Result<Engine> {
             let engine = onnxruntime::OrtEngine::load(&dir.join("model.onnx"), options)?;
-            Ok(Engine { inner: Inner::OnnxRuntime(engine), description: format!("onnxruntime (int8){note}") })
+            let warning = if int8_is_exact() { "" } else { "; this CPU has no VNNI, int8 products may saturate" };
+            Ok(Engine { inner: Inner::OnnxRuntime(engine), description: format!("onnxruntime (int8){note}{warning}") })
         };
         let ov = |engine: openvino::OvEngine| Engine {
             description: format!("openvino ({})", engine.precision()),
@@ -199,7 +201,9 @@ impl Engine {
                     Ok(lib) => lib,
                     Err(_) => return ort("; OpenVINO not installed".into()),
                 };
-                match openvino::OvEngine::load(&lib, &ov_graph, options, true) {
+                // OpenVINO in bf16 where the CPU has bf16 units; in f32 where ONNX Runtime's int8
+                // would saturate (the accurate model's spans then cover whole articles).
+                match openvino::OvEngine::load(&lib, &ov_graph, options, int8_is_exact()) {
                     Ok(Some(engine)) => Ok(ov(engine)),
                     Ok(None) => ort("; this CPU has no bf16 units for OpenVINO".into()),
                     Err(e) => ort(format!("; OpenVINO failed: {e}")),
@@ -219,6 +223,22 @@ impl Engine {
             Inner::OnnxRuntime(e) => e.forward(ids, mask, batch, len),
             Inner::OpenVino(e) => e.forward(&ids, &mask, batch, len),
         }
+    }
+}
+
+/// Whether ONNX Runtime's int8 products (u8 activations × s8 weights) are exact on this CPU. On
+/// x86 without VNNI they go through `vpmaddubsw`, which adds pairs of products in saturating
+/// 16-bit lanes: the small model reads almost alike, the accurate one (larger activations) marks
+/// whole articles. AVX-512 VNNI and AVX-VNNI multiply-add in 32 bits; other architectures are
+/// taken to be exact.
+pub fn int8_is_exact() -> bool {
+    #[cfg(target_arch = "x86_64")]
+    {
+        std::is_x86_feature_detected!("avx512vnni") || std::is_x86_feature_detected!("avxvnni")
+    }
+    #[cfg(not(target_arch = "x86_64"))]
+    {
+        true
     }
 }
 
