@@ -26,7 +26,7 @@ for model in "$root"/models/*/; do
     dest=$data/models/$(basename "$model")
     mkdir -p "$dest"
     # What the library reads at run time, and the model card; training checkpoints stay out.
-    for f in config.json model.onnx model.ov.onnx model.safetensors sentence_heads.safetensors vocab.txt \
+    for f in config.json model.onnx model.ov.onnx model.u8.onnx model.safetensors sentence_heads.safetensors vocab.txt \
         MODEL_CARD.md validation.json; do
         [[ -f $model/$f ]] && cp "$model/$f" "$dest/"
     done

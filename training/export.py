@@ -10,6 +10,8 @@ Writes:
   data inside model.safetensors;
 - model.ov.onnx: the same weights as a graph for OpenVINO (openvino_graph.py): each int8 weight
   goes through DequantizeLinear into an f32/bf16 MatMul, instead of quantizing activations;
+- model.u8.onnx: model.onnx reading the int8 weights as uint8 (u8_graph.py), which ONNX Runtime
+  runs on x86 CPUs without VNNI, where its u8×s8 products saturate;
 - model.safetensors: those tensors ("onnx.<name>") plus the span head in f32, which the Rust
   side runs itself; metadata "torch_names" maps each PyTorch parameter to its
   ONNX tensor so that the PyTorch baseline in bench/ can rebuild the same (dequantized) weights;
@@ -188,6 +190,11 @@ def main():
 
         onnx.save(rewrite(onnx.load(str(args.out / "model.onnx"), load_external_data=False)),
                   str(args.out / "model.ov.onnx"))
+        # And for ONNX Runtime on CPUs without VNNI (see u8_graph.py).
+        import u8_graph
+
+        onnx.save(u8_graph.rewrite(onnx.load(str(args.out / "model.onnx"), load_external_data=False)),
+                  str(args.out / "model.u8.onnx"))
     shutil.copy(args.base / "vocab.txt", args.out / "vocab.txt")
     # The encoder's architecture, so bench/detector/baseline.py can rebuild it in transformers.
     det.bert.config.to_json_file(str(args.out / "encoder.json"))

@@ -154,6 +154,7 @@ pub fn load_model(args: &ModelArgs, workers: usize) -> anyhow::Result<NeuralDete
             openvino: args.openvino.clone(),
             threads: Some((threads / workers).max(1)),
             sessions: workers,
+            ..EngineOptions::default()
         },
         batch: 8,
     };

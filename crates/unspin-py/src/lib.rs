@@ -252,6 +252,7 @@ impl Analyzer {
                     openvino,
                     threads: Some((threads / jobs).max(1)),
                     sessions: jobs,
+                    ..EngineOptions::default()
                 },
                 batch: 8,
             };

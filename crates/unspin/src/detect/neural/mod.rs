@@ -19,7 +19,8 @@
 //!    feeds the technique spans and the claims stage.
 //!
 //! A model folder (`models/unspin-ptc-minilm/`, later `models/unspin-ptc-mpnet/`; [`models`]
-//! finds them by name) holds `model.onnx`, `model.ov.onnx`, `model.safetensors`, `config.json`
+//! finds them by name) holds `model.onnx`, `model.ov.onnx`, `model.u8.onnx` (see
+//! [`engine`]), `model.safetensors`, `config.json`
 //! and the vocabulary its config names, and `sentence_heads.safetensors` when it scores
 //! sentences; `training/` makes them.
 

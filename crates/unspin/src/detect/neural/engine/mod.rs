@@ -2,7 +2,8 @@
 //!
 //! Two engines read the same weights (`model.safetensors`, int8) through two graphs:
 //! - [`onnxruntime`]: `model.onnx`, the matrix products quantized dynamically (int8 activations
-//!   too). It runs on every CPU and is the fallback.
+//!   too). It runs on every CPU and is the fallback. On x86 without VNNI it reads the same weights
+//!   as uint8 through `model.u8.onnx` (see [`int8_is_exact`] and [`onnxruntime::OrtEngine::load`]).
 //! - [`openvino`]: `model.ov.onnx`, the same int8 weights expanded as they are multiplied, with
 //!   bf16 activations. Chosen by default where the CPU computes in bf16 natively (AMX or
 //!   AVX-512 BF16) and the OpenVINO library is installed. There a batch runs about 1.5× faster
@@ -28,7 +29,8 @@ use crate::error::{Error, Result};
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
 pub enum EngineKind {
     /// OpenVINO where it is installed: in bf16 where the CPU has bf16 units, in f32 where it lacks
-    /// VNNI (see [`int8_is_exact`]); else ONNX Runtime in int8.
+    /// VNNI (see [`int8_is_exact`]); else ONNX Runtime in int8 (reading the weights as uint8
+    /// where the CPU lacks VNNI).
     #[default]
     Auto,
     /// ONNX Runtime, int8.
@@ -78,6 +80,9 @@ pub struct EngineOptions {
     pub threads: Option<usize>,
     /// Sessions that can run at once (one per worker thread of a front end).
     pub sessions: usize,
+    /// Whether ONNX Runtime reads the weights as uint8 (`model.u8.onnx`); `None`: where
+    /// [`int8_is_exact`] is false and the model has that graph.
+    pub uint8_weights: Option<bool>,
 }
 
 impl EngineOptions {
@@ -159,7 +164,7 @@ enum Inner {
 }
 
 impl Engine {
-    /// Loads the encoder in `dir` (`model.onnx`, `model.ov.onnx`, their weights in
+    /// Loads the encoder in `dir` (`model.onnx`, `model.u8.onnx`, `model.ov.onnx`, their weights in
     /// `model.safetensors`) on the engine `options` asks for.
     pub fn load(dir: &Path, options: &EngineOptions) -> Result<Engine> {
         let ov_graph = dir.join(openvino::GRAPH);
@@ -170,10 +175,22 @@ impl Engine {
         if let Some(lib) = &options.openvino {
             openvino::find_library(Some(lib))?;
         }
+        let uint8_graph = dir.join(onnxruntime::UINT8_GRAPH).is_file();
+        let uint8 = match options.uint8_weights {
+            Some(true) if !uint8_graph => {
+                return Err(Error::Model {
+                    path: dir.join(onnxruntime::UINT8_GRAPH),
+                    message: "this model has no graph for uint8 weights (training/u8_graph.py writes it)".into(),
+                })
+            }
+            Some(forced) => forced,
+            None => uint8_graph && !int8_is_exact(),
+        };
         let ort = |note: String| -> Result<Engine> {
-            let engine = onnxruntime::OrtEngine::load(&dir.join("model.onnx"), options)?;
-            let warning = if int8_is_exact() { "" } else { "; this CPU has no VNNI, int8 products may saturate" };
-            Ok(Engine { inner: Inner::OnnxRuntime(engine), description: format!("onnxruntime (int8){note}{warning}") })
+            let engine = onnxruntime::OrtEngine::load(dir, uint8, options)?;
+            let precision = if uint8 { "int8, uint8 weights" } else { "int8" };
+            let warning = if uint8 || int8_is_exact() { "" } else { "; this CPU has no VNNI, int8 products may saturate" };
+            Ok(Engine { inner: Inner::OnnxRuntime(engine), description: format!("onnxruntime ({precision}){note}{warning}") })
         };
         let ov = |engine: openvino::OvEngine| Engine {
             description: format!("openvino ({})", engine.precision()),
@@ -201,8 +218,10 @@ impl Engine {
                     Ok(lib) => lib,
                     Err(_) => return ort("; OpenVINO not installed".into()),
                 };
-                // OpenVINO in bf16 where the CPU has bf16 units; in f32 where ONNX Runtime's int8
-                // would saturate (the accurate model's spans then cover whole articles).
+                // OpenVINO in bf16 where the CPU has bf16 units; in f32 where ONNX Runtime's u8×s8
+                // products would saturate: there its exact u8×u8 kernels (uint8 weights) are
+                // slower than OpenVINO's f32 (2.8 s against 1.6 s for a batch of 8×256 tokens of
+                // the accurate model on one AVX-512 core; bench/README.md).
                 match openvino::OvEngine::load(&lib, &ov_graph, options, int8_is_exact()) {
                     Ok(Some(engine)) => Ok(ov(engine)),
                     Ok(None) => ort("; this CPU has no bf16 units for OpenVINO".into()),
@@ -230,7 +249,8 @@ impl Engine {
 /// x86 without VNNI they go through `vpmaddubsw`, which adds pairs of products in saturating
 /// 16-bit lanes: the small model reads almost alike, the accurate one (larger activations) marks
 /// whole articles. AVX-512 VNNI and AVX-VNNI multiply-add in 32 bits; other architectures are
-/// taken to be exact.
+/// taken to be exact. Where this is false, ONNX Runtime reads the weights as uint8 (u8×u8
+/// kernels, exact) when the model has `model.u8.onnx`.
 pub fn int8_is_exact() -> bool {
     #[cfg(target_arch = "x86_64")]
     {

@@ -7,7 +7,7 @@
 //! (which has no int8 path for BERT) and than PyTorch; see `bench/detector/`.
 
 use std::path::{Path, PathBuf};
-use std::sync::OnceLock;
+use std::sync::{Arc, OnceLock};
 
 use ort::session::builder::{GraphOptimizationLevel, PrepackedWeights};
 use ort::session::Session;
@@ -23,6 +23,12 @@ pub const LIBRARY: &str = "onnxruntime.dll";
 pub const LIBRARY: &str = "libonnxruntime.dylib";
 #[cfg(not(any(target_os = "windows", target_os = "macos")))]
 pub const LIBRARY: &str = "libonnxruntime.so";
+
+/// The graph whose int8 weights are read as uint8 (see [`OrtEngine::load`]).
+pub const UINT8_GRAPH: &str = "model.u8.onnx";
+
+/// The file every tensor of both graphs is external data in.
+const WEIGHTS: &str = "model.safetensors";
 
 /// Graph optimizations left out because they make this encoder slower (see [`OrtEngine::load`]).
 const DISABLED_OPTIMIZERS: &str = "SkipLayerNormFusion;BiasSkipLayerNormFusion";
@@ -50,8 +56,18 @@ fn environment(runtime: &Path) -> Result<ort::environment::Environment> {
 }
 
 impl OrtEngine {
-    /// Loads `model.onnx` (its weights are external data in the same folder).
-    pub fn load(model: &Path, options: &EngineOptions) -> Result<OrtEngine> {
+    /// Loads `model.onnx` (its weights are external data in the same folder), or with `uint8`
+    /// [`UINT8_GRAPH`]: the same graph with the int8 weights read as uint8. On x86 without VNNI,
+    /// ONNX Runtime's u8×s8 kernels add pairs of products in saturating 16-bit lanes
+    /// (`vpmaddubsw`) and the accurate model's spans cover whole articles; its u8×u8 kernels
+    /// widen both sides to 16 bits first (`vpmaddwd`), which is exact. The weights are the same
+    /// numbers: `w` with zero point `z` equals `w + 128` with zero point `z + 128`, so ONNX Runtime
+    /// gets `model.safetensors` as a copy in memory with the top bit of every int8 byte flipped
+    /// (`training/u8_graph.py`).
+    pub fn load(dir: &Path, uint8: bool, options: &EngineOptions) -> Result<OrtEngine> {
+        let model = dir.join(if uint8 { UINT8_GRAPH } else { "model.onnx" });
+        let model = model.as_path();
+        let weights = if uint8 { Some(flipped_weights(&dir.join(WEIGHTS))?) } else { None };
         let runtime = find_runtime(options.runtime.as_deref())?;
         let env = environment(&runtime)?;
         let threads = options.threads_per_session();
@@ -62,7 +78,7 @@ impl OrtEngine {
         // at 784 MB without this.
         let prepacked = PrepackedWeights::new();
         for _ in 0..options.sessions.max(1) {
-            let session = Session::builder(&env)
+            let builder = Session::builder(&env)
                 .map_err(model_err)?
                 .with_prepacked_weights(&prepacked)
                 .map_err(|e| model_err(e.into()))?
@@ -78,9 +94,14 @@ impl OrtEngine {
                 // batch, one thread); without the fusion the whole PTC set runs about 1.3x faster
                 // (bench/README.md, "Technique detector").
                 .with_disabled_optimizers(DISABLED_OPTIMIZERS)
-                .map_err(|e| model_err(e.into()))?
-                .commit_from_file(model)
-                .map_err(model_err)?;
+                .map_err(|e| model_err(e.into()))?;
+            let mut builder = match &weights {
+                Some(w) => builder
+                    .with_external_initializer_file_in_memory(WEIGHTS, Arc::clone(w))
+                    .map_err(|e| model_err(e.into()))?,
+                None => builder,
+            };
+            let session = builder.commit_from_file(model).map_err(model_err)?;
             sessions.push(session);
         }
         Ok(OrtEngine { sessions: Sessions::new(sessions) })
@@ -100,4 +121,26 @@ impl OrtEngine {
         let (hshape, hidden) = outputs["hidden"].try_extract_tensor::<f32>().map_err(run_err)?;
         Forward::checked(logits.to_vec(), tshape.last().copied(), hidden.to_vec(), hshape.last().copied(), batch, len)
     }
+}
+
+/// The safetensors file at `path` with the top bit of every int8 byte flipped (int8 `w` → uint8
+/// `w + 128`), the rest as it is: what [`UINT8_GRAPH`] reads.
+fn flipped_weights(path: &Path) -> Result<Arc<[u8]>> {
+    let bad = |message: String| Error::Model { path: path.to_owned(), message };
+    let mut bytes = std::fs::read(path).map_err(|e| bad(e.to_string()))?;
+    let int8: Vec<std::ops::Range<usize>> = {
+        let st = safetensors::SafeTensors::deserialize(&bytes).map_err(|e| bad(e.to_string()))?;
+        let base = bytes.as_ptr() as usize;
+        st.iter()
+            .filter(|(_, view)| view.dtype() == safetensors::Dtype::I8)
+            .map(|(_, view)| {
+                let start = view.data().as_ptr() as usize - base;
+                start..start + view.data().len()
+            })
+            .collect()
+    };
+    for range in int8 {
+        bytes[range].iter_mut().for_each(|b| *b ^= 0x80);
+    }
+    Ok(Arc::from(bytes))
 }
