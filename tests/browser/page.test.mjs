@@ -70,10 +70,13 @@ function buildCorpus() {
 }
 
 // `unspin serve` on a free port, with the corpus view of `db`; resolves with its base URL once it
-// listens.
+// listens. The tests check the page, not the model's speed (bench/ does): the debug build on a
+// slow 2-core CI machine took longer than the default 60 s limit on the 10,000-word article, so
+// the limit here is 10 minutes.
 function startServer(db) {
   if (!existsSync(bin)) throw new Error(`${bin} does not exist: build it first (cargo build -p unspin-cli)`);
-  const child = spawn(bin, ['serve', '--bind', '127.0.0.1:0', '--concurrency', '2', '--db', db], { stdio: ['ignore', 'ignore', 'pipe'] });
+  const args = ['serve', '--bind', '127.0.0.1:0', '--concurrency', '2', '--timeout', '600', '--db', db];
+  const child = spawn(bin, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   return new Promise((resolvePromise, reject) => {
     let seen = '';
     const timer = setTimeout(() => reject(new Error(`no address from unspin serve after 120 s: ${seen}`)), 120000);
