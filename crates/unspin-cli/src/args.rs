@@ -274,6 +274,11 @@ pub struct InputArgs {
     #[arg(long, value_name = "SIZE", default_value = "10M", value_parser = parse_size)]
     pub max_doc_bytes: u64,
 
+    /// Keep the reader comments of HTML pages (a comment section below the article), after the
+    /// article text. They are left out by default: comments are not the article.
+    #[arg(long)]
+    pub comments: bool,
+
     /// Worker threads [default: number of CPUs].
     #[arg(short, long, value_name = "N")]
     pub jobs: Option<usize>,

@@ -414,6 +414,12 @@ fn html_page_is_extracted_then_analysed() {
     assert!(r.stdout.starts_with("The long-awaited dam on the Vell river opened on Tuesday"), "{}", r.stdout);
     assert!(!r.stdout.contains("Advertisement"));
     assert!(r.stderr.is_empty(), "{}", r.stderr);
+    // Reader comments only with --comments, after the article.
+    assert!(!r.stdout.contains("Nobody asked the fish"), "{}", r.stdout);
+    let c = run(unspin().args(["extract", "--comments"]).arg(html_fixture("courier-dam.html")));
+    assert_eq!(c.code, 0, "{}", c.stderr);
+    assert!(c.stdout.starts_with(r.stdout.trim_end()), "{}", c.stdout);
+    assert!(c.stdout.contains("\n\nNobody asked the fish what they think of warm water."), "{}", c.stdout);
 
     let r = run(unspin().args(["analyze", "--format", "json"]).arg(html_fixture("courier-dam.html")));
     assert_eq!(r.code, 0, "{}", r.stderr);

@@ -454,6 +454,7 @@ fn render(
     let opts = IngestOptions {
         kind: None,
         max_doc_bytes: app.limits.max_body_bytes as u64,
+        ..IngestOptions::default()
     };
     let mut out = Vec::new();
     let mut summary = Summary::default();

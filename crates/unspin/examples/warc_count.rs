@@ -46,7 +46,7 @@ fn main() -> ExitCode {
             }
         }
     } else {
-        let opts = IngestOptions { kind: Some(InputKind::Warc), max_doc_bytes: limit };
+        let opts = IngestOptions { kind: Some(InputKind::Warc), max_doc_bytes: limit, ..IngestOptions::default() };
         let (mut documents, mut errors) = (0u64, 0u64);
         for result in ingest::read_all(&Input::Path(path.clone()), &opts) {
             match result {

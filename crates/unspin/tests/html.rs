@@ -167,3 +167,27 @@ fn block_boundaries_in_minified_markup_separate_paragraphs() {
         ]
     );
 }
+
+#[test]
+fn reader_comments_only_when_asked() {
+    let path = fixture("courier-dam.html");
+    let bytes = std::fs::read(&path).unwrap();
+    let with = |comments| {
+        let options = html::HtmlOptions { comments };
+        html::document_with(&bytes, None, None, "c".into(), "c".into(), &Origin::file(&path), options).unwrap().text
+    };
+    let (article, both) = (with(false), with(true));
+    assert!(!article.contains("About time") && !article.contains("Nobody asked the fish"), "{article:?}");
+    // The article comes first, unchanged; the comments follow as paragraphs of their own.
+    let rest = both.strip_prefix(article.as_str()).unwrap_or_else(|| panic!("{both:?}"));
+    let comments: Vec<&str> = rest.split("\n\n").filter(|p| !p.is_empty()).collect();
+    assert!(comments.contains(&"About time! My grandfather was talking about this dam in the seventies."), "{comments:?}");
+    assert!(comments.contains(&"Nobody asked the fish what they think of warm water."), "{comments:?}");
+    // The same option reaches pages read through `ingest::read_from`.
+    let opts = ingest::IngestOptions { html: html::HtmlOptions { comments: true }, ..Default::default() };
+    let docs: Vec<Document> = ingest::read_from(Box::new(std::io::Cursor::new(bytes.clone())), path.clone(), "c".into(), &opts)
+        .unwrap()
+        .map(|p| p.and_then(ingest::Pending::load).unwrap())
+        .collect();
+    assert_eq!(docs[0].text, both);
+}

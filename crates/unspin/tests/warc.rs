@@ -164,7 +164,7 @@ fn truncated_gzip_member_ends_the_file_with_one_error() {
 
 #[test]
 fn pages_over_the_limit_are_reported_and_skipped_unread() {
-    let opts = IngestOptions { kind: None, max_doc_bytes: 3_000 };
+    let opts = IngestOptions { kind: None, max_doc_bytes: 3_000, ..IngestOptions::default() };
     let items = read_items(&fixture("ccnews-sample.warc.gz"), &opts);
     // Pages are 2.5-3.5 KB: the larger ones are over, the others still come through; the
     // image, the 404 and the small non-response records are not reported.

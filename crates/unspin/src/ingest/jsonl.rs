@@ -105,7 +105,8 @@ impl<R: BufRead> Iterator for Lines<R> {
                     let source = self.path.display().to_string();
                     let line = line.to_vec();
                     let line_no = self.line_no;
-                    return Some(Ok(Pending::new(move || parse_line(&line, line_no, source, &origin))));
+                    let html = self.opts.html;
+                    return Some(Ok(Pending::new(move || parse_line(&line, line_no, source, &origin, html))));
                 }
             }
         }
@@ -113,7 +114,7 @@ impl<R: BufRead> Iterator for Lines<R> {
     }
 }
 
-fn parse_line(line: &[u8], line_no: usize, source: String, origin: &Origin) -> Result<Document> {
+fn parse_line(line: &[u8], line_no: usize, source: String, origin: &Origin, options: html::HtmlOptions) -> Result<Document> {
     let malformed = |message: String| Error::Malformed { origin: origin.clone(), message };
     let value: Value = serde_json::from_slice(line).map_err(|e| malformed(format!("not valid JSON: {e}")))?;
     let Value::Object(mut fields) = value else {
@@ -158,7 +159,9 @@ fn parse_line(line: &[u8], line_no: usize, source: String, origin: &Origin) -> R
             let meta = Metadata { source, format: InputKind::Text, ..Metadata::default() };
             Document::new(id, text, meta)
         }
-        (None, Some(page)) => html::document(page.as_bytes(), Some("utf-8"), url.as_deref(), id, source, origin)?,
+        (None, Some(page)) => {
+            html::document_with(page.as_bytes(), Some("utf-8"), url.as_deref(), id, source, origin, options)?
+        }
         (None, None) => return Err(malformed("record has neither \"text\" nor \"html\"".into())),
     };
     let meta = &mut doc.meta;

@@ -61,6 +61,8 @@ pub struct IngestOptions {
     /// Largest document accepted, in bytes of its raw form (the text file, the HTML page, the JSON
     /// Lines line, the WARC record body). Larger ones are reported and skipped, unread.
     pub max_doc_bytes: u64,
+    /// How HTML pages are read (in files, JSON Lines `html` fields and WARC records).
+    pub html: html::HtmlOptions,
 }
 
 /// 10 MiB: ten times the longest news article, and still bounded memory per worker.
@@ -68,7 +70,7 @@ pub const DEFAULT_MAX_DOC_BYTES: u64 = 10 * 1024 * 1024;
 
 impl Default for IngestOptions {
     fn default() -> Self {
-        IngestOptions { kind: None, max_doc_bytes: DEFAULT_MAX_DOC_BYTES }
+        IngestOptions { kind: None, max_doc_bytes: DEFAULT_MAX_DOC_BYTES, html: html::HtmlOptions::default() }
     }
 }
 
@@ -225,9 +227,10 @@ pub fn read_from(raw: Box<dyn Read + Send>, path: PathBuf, id: String, opts: &In
         InputKind::Jsonl => Box::new(jsonl::Lines::new(reader, path, opts.clone())),
         InputKind::Text | InputKind::Html => {
             let bytes = read_limited(&mut reader, opts.max_doc_bytes, &origin)?;
+            let options = opts.html;
             let pending = Pending::new(move || {
                 if kind == InputKind::Html {
-                    html::document(&bytes, None, None, id, source, &origin)
+                    html::document_with(&bytes, None, None, id, source, &origin, options)
                 } else {
                     text::document(&bytes, id, source, &origin)
                 }

@@ -23,10 +23,15 @@ pub struct Extracted {
 /// unpaginated story, and it has lost its paragraph breaks. `document` falls back to the
 /// `articleBody` only when the page shows no text at all.
 ///
+/// With `comments`, the page's reader comments (a comment section the extractor recognises by its
+/// id or class, such as `#comments` or `.disqus`) follow the article text as more paragraphs; the
+/// article text itself is the same either way.
+///
 /// The text is empty when nothing article-like was found.
-pub fn extract(html: &str, url: Option<&str>) -> Extracted {
+pub fn extract(html: &str, url: Option<&str>, comments: bool) -> Extracted {
     let options = Options {
         url: url.map(str::to_owned),
+        include_comments: comments,
         // unspin reads news: every page it is given is an article. Naming the page type skips the
         // extractor's page classifier (a third of its time) and its profiles for product,
         // forum and listing pages, which only ever misfire here.
@@ -34,7 +39,13 @@ pub fn extract(html: &str, url: Option<&str>) -> Extracted {
         ..Options::default()
     };
     let result = rs_trafilatura::extract_with_options(html, &options).unwrap_or_default();
-    let text = paragraphs(&result.content_text);
+    let mut text = paragraphs(&result.content_text);
+    if let Some(thread) = result.comments_text.as_deref().map(paragraphs).filter(|t| !t.is_empty()) {
+        if !text.is_empty() {
+            text.push_str("\n\n");
+        }
+        text.push_str(&thread);
+    }
     Extracted { text, result }
 }
 

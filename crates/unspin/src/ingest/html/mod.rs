@@ -26,8 +26,17 @@ use crate::document::{Document, Metadata};
 use crate::error::{Error, Origin, Result};
 use crate::ingest::{text, InputKind};
 
-/// A document from the raw bytes of an HTML page. `http_charset` is the charset of an HTTP
-/// `Content-Type` header when there was one; `url` the page's address when known.
+/// How to read an HTML page.
+#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+pub struct HtmlOptions {
+    /// Keep the reader comments below the article (after its text, as more paragraphs). Off by
+    /// default: comments are not the article, and their language is not the outlet's.
+    pub comments: bool,
+}
+
+/// A document from the raw bytes of an HTML page, with the default [`HtmlOptions`]. `http_charset`
+/// is the charset of an HTTP `Content-Type` header when there was one; `url` the page's address
+/// when known.
 ///
 /// Errors: [`Error::Empty`] for a page of white space, [`Error::Binary`] / [`Error::Encoding`]
 /// for bytes that are not text, [`Error::NoContent`] when the page holds no article text.
@@ -39,6 +48,19 @@ pub fn document(
     source: String,
     origin: &Origin,
 ) -> Result<Document> {
+    document_with(bytes, http_charset, url, id, source, origin, HtmlOptions::default())
+}
+
+/// [`document`] with `options`.
+pub fn document_with(
+    bytes: &[u8],
+    http_charset: Option<&str>,
+    url: Option<&str>,
+    id: String,
+    source: String,
+    origin: &Origin,
+    options: HtmlOptions,
+) -> Result<Document> {
     if bytes.trim_ascii().is_empty() {
         return Err(Error::Empty { origin: origin.clone() });
     }
@@ -49,7 +71,7 @@ pub fn document(
     // The extractor gets the body only: it would delete the head after parsing it, and what it
     // reads there (meta tags) is what `meta` reads for itself.
     let body_start = meta::body_start(&prepared).unwrap_or(0);
-    let extracted = body::extract(&prepared[body_start..], url);
+    let extracted = body::extract(&prepared[body_start..], url, options.comments);
     let found = &extracted.result.metadata;
     let fallback = meta::Fallback {
         title: found.title.clone(),

@@ -150,15 +150,16 @@ impl<R: BufRead> Records<R> {
 }
 
 /// The document of one HTML page from a WARC record.
-pub fn document(payload: HtmlPayload, path: &std::path::Path, origin: &Origin) -> Result<Document> {
+pub fn document(payload: HtmlPayload, path: &std::path::Path, origin: &Origin, options: html::HtmlOptions) -> Result<Document> {
     let source = path.display().to_string();
-    let mut doc = html::document(
+    let mut doc = html::document_with(
         &payload.body,
         payload.http.charset(),
         payload.target_uri.as_deref(),
         payload.id,
         source,
         origin,
+        options,
     )?;
     let meta = &mut doc.meta;
     meta.format = InputKind::Warc;
@@ -188,7 +189,8 @@ impl<R: BufRead> Iterator for Records<R> {
             match record.into_html_payload(&self.path, self.opts.max_doc_bytes) {
                 Ok(Some(payload)) => {
                     let path = self.path.clone();
-                    return Some(Ok(Pending::new(move || document(payload, &path, &origin))));
+                    let html = self.opts.html;
+                    return Some(Ok(Pending::new(move || document(payload, &path, &origin, html))));
                 }
                 Ok(None) => continue,
                 Err(e) => return Some(Err(e)),
