@@ -61,7 +61,7 @@ pub fn warc(data: &[u8]) {
 /// Read every record of a container input and load it; documents must pass the document checks,
 /// and a bad record is an `Err` after which reading may go on.
 fn container(data: &[u8], name: &str, kind: InputKind) {
-    let opts = IngestOptions { kind: Some(kind), max_doc_bytes: MAX_DOC_BYTES };
+    let opts = IngestOptions { kind: Some(kind), max_doc_bytes: MAX_DOC_BYTES, ..IngestOptions::default() };
     let raw = Box::new(Cursor::new(data.to_vec()));
     let Ok(records) = ingest::read_from(raw, PathBuf::from(name), "fuzz".into(), &opts) else { return };
     for record in records.take(MAX_RECORDS) {

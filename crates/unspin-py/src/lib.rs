@@ -384,7 +384,7 @@ fn ingest_options(format: Option<&str>, max_doc_bytes: Option<u64>) -> PyResult<
         Some(other) => return Err(py_err(format!("unknown format {other:?}: give text, html, jsonl or warc"))),
     };
     let defaults = IngestOptions::default();
-    Ok(IngestOptions { kind, max_doc_bytes: max_doc_bytes.unwrap_or(defaults.max_doc_bytes) })
+    Ok(IngestOptions { kind, max_doc_bytes: max_doc_bytes.unwrap_or(defaults.max_doc_bytes), ..defaults })
 }
 
 /// The inputs a path names: the file, or the article files under a folder (as the CLI expands

@@ -78,7 +78,7 @@ fn mutated_inputs_never_panic() {
             let path = dir.path().join(format!("{i}-{name}"));
             std::fs::File::create(&path).unwrap().write_all(&bytes).unwrap();
             for forced in [None, Some(*kind)] {
-                let opts = IngestOptions { kind: forced, max_doc_bytes: 1 << 20 };
+                let opts = IngestOptions { kind: forced, max_doc_bytes: 1 << 20, ..IngestOptions::default() };
                 let input = Input::Path(path.clone());
                 // Errors must name the file.
                 for result in ingest::read_all(&input, &opts) {
