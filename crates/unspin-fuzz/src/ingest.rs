@@ -35,11 +35,13 @@ pub fn text(data: &[u8]) {
     }
 }
 
-/// An HTML page: charset, the nesting pre-filter, extraction, boilerplate, metadata.
+/// An HTML page: charset, the nesting pre-filter, extraction, boilerplate, metadata; with reader
+/// comments kept for inputs of odd length, so both settings are explored.
 pub fn html(data: &[u8]) {
     let origin = Origin::file("fuzz.html");
     let url = Some("https://news.example/2024/05/article.html");
-    if let Ok(doc) = html_ingest::document(data, None, url, "fuzz".into(), "fuzz.html".into(), &origin) {
+    let options = html_ingest::HtmlOptions { comments: data.len() % 2 == 1 };
+    if let Ok(doc) = html_ingest::document(data, None, url, "fuzz".into(), "fuzz.html".into(), &origin, options) {
         check::document(&doc);
         assert_eq!(doc.meta.format, InputKind::Html);
         if let Some(date) = &doc.meta.date {

@@ -150,7 +150,7 @@ impl Item {
                 let origin = Origin::file(&key.source);
                 let mut doc = match kind {
                     InputKind::Html => {
-                        ingest::html::document(&bytes, None, url.as_deref(), id, key.source.clone(), &origin)?
+                        ingest::html::document(&bytes, None, url.as_deref(), id, key.source.clone(), &origin, Default::default())?
                     }
                     _ => ingest::text::document(&bytes, id, key.source.clone(), &origin)?,
                 };

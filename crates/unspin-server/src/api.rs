@@ -503,6 +503,7 @@ fn render(
                                 id,
                                 url,
                                 &origin,
+                                ingest::html::HtmlOptions::default(),
                             )
                         }
                     })));

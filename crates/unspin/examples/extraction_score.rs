@@ -82,7 +82,7 @@ fn run() -> Result<(), String> {
         let bytes = gunzip(&path)?;
         let origin = Origin::file(&path);
         let start = Instant::now();
-        let result = html::document(&bytes, None, t.url.as_deref(), id.clone(), path.display().to_string(), &origin);
+        let result = html::document(&bytes, None, t.url.as_deref(), id.clone(), path.display().to_string(), &origin, Default::default());
         elapsed += start.elapsed();
         let predicted = match result {
             Ok(doc) => doc.text,

@@ -15,11 +15,11 @@ fn fixture(name: &str) -> PathBuf {
 fn read(name: &str, url: Option<&str>) -> Result<Document, Error> {
     let path = fixture(name);
     let bytes = std::fs::read(&path).expect("fixture exists");
-    html::document(&bytes, None, url, name.into(), path.display().to_string(), &Origin::file(&path))
+    html::document(&bytes, None, url, name.into(), path.display().to_string(), &Origin::file(&path), Default::default())
 }
 
 fn parse(bytes: &[u8]) -> Result<Document, Error> {
-    html::document(bytes, None, None, "t".into(), "t.html".into(), &Origin::file("t.html"))
+    html::document(bytes, None, None, "t".into(), "t.html".into(), &Origin::file("t.html"), Default::default())
 }
 
 #[test]
@@ -77,7 +77,7 @@ fn windows_1251_declared_by_http_equiv() {
     assert_eq!(doc.meta.language.as_deref(), Some("ru"));
     // An HTTP charset outranks the page's own declaration.
     let bytes = std::fs::read(fixture("gazeta-1251.html")).unwrap();
-    let doc = html::document(&bytes, Some("KOI8-R"), None, "g".into(), "g".into(), &Origin::file("g")).unwrap();
+    let doc = html::document(&bytes, Some("KOI8-R"), None, "g".into(), "g".into(), &Origin::file("g"), Default::default()).unwrap();
     assert_eq!(doc.meta.encoding.as_deref(), Some("KOI8-R"));
 }
 
@@ -174,7 +174,7 @@ fn reader_comments_only_when_asked() {
     let bytes = std::fs::read(&path).unwrap();
     let with = |comments| {
         let options = html::HtmlOptions { comments };
-        html::document_with(&bytes, None, None, "c".into(), "c".into(), &Origin::file(&path), options).unwrap().text
+        html::document(&bytes, None, None, "c".into(), "c".into(), &Origin::file(&path), options).unwrap().text
     };
     let (article, both) = (with(false), with(true));
     assert!(!article.contains("About time") && !article.contains("Nobody asked the fish"), "{article:?}");

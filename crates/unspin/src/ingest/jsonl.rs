@@ -160,7 +160,7 @@ fn parse_line(line: &[u8], line_no: usize, source: String, origin: &Origin, opti
             Document::new(id, text, meta)
         }
         (None, Some(page)) => {
-            html::document_with(page.as_bytes(), Some("utf-8"), url.as_deref(), id, source, origin, options)?
+            html::document(page.as_bytes(), Some("utf-8"), url.as_deref(), id, source, origin, options)?
         }
         (None, None) => return Err(malformed("record has neither \"text\" nor \"html\"".into())),
     };

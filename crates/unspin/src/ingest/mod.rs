@@ -230,7 +230,7 @@ pub fn read_from(raw: Box<dyn Read + Send>, path: PathBuf, id: String, opts: &In
             let options = opts.html;
             let pending = Pending::new(move || {
                 if kind == InputKind::Html {
-                    html::document_with(&bytes, None, None, id, source, &origin, options)
+                    html::document(&bytes, None, None, id, source, &origin, options)
                 } else {
                     text::document(&bytes, id, source, &origin)
                 }

@@ -34,25 +34,12 @@ pub struct HtmlOptions {
     pub comments: bool,
 }
 
-/// A document from the raw bytes of an HTML page, with the default [`HtmlOptions`]. `http_charset`
-/// is the charset of an HTTP `Content-Type` header when there was one; `url` the page's address
-/// when known.
+/// A document from the raw bytes of an HTML page. `http_charset` is the charset of an HTTP
+/// `Content-Type` header when there was one; `url` the page's address when known.
 ///
 /// Errors: [`Error::Empty`] for a page of white space, [`Error::Binary`] / [`Error::Encoding`]
 /// for bytes that are not text, [`Error::NoContent`] when the page holds no article text.
 pub fn document(
-    bytes: &[u8],
-    http_charset: Option<&str>,
-    url: Option<&str>,
-    id: String,
-    source: String,
-    origin: &Origin,
-) -> Result<Document> {
-    document_with(bytes, http_charset, url, id, source, origin, HtmlOptions::default())
-}
-
-/// [`document`] with `options`.
-pub fn document_with(
     bytes: &[u8],
     http_charset: Option<&str>,
     url: Option<&str>,

@@ -152,7 +152,7 @@ impl<R: BufRead> Records<R> {
 /// The document of one HTML page from a WARC record.
 pub fn document(payload: HtmlPayload, path: &std::path::Path, origin: &Origin, options: html::HtmlOptions) -> Result<Document> {
     let source = path.display().to_string();
-    let mut doc = html::document_with(
+    let mut doc = html::document(
         &payload.body,
         payload.http.charset(),
         payload.target_uri.as_deref(),
