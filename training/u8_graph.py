@@ -56,24 +56,27 @@ def flipped(safetensors: Path) -> bytes:
     return bytes(data)
 
 
+def uint8_model(folder: Path, dest: Path) -> Path:
+    """Makes `dest` a folder ONNX Runtime can open model.u8.onnx from outside unspin (the graph
+    beside a flipped copy of the weights on disk); returns the graph's path."""
+    dest.mkdir(parents=True, exist_ok=True)
+    (dest / "model.u8.onnx").symlink_to((folder / "model.u8.onnx").resolve())
+    (dest / "model.safetensors").write_bytes(flipped(folder / "model.safetensors"))
+    return dest / "model.u8.onnx"
+
+
 def check(folder: Path) -> None:
     import onnxruntime as ort
 
     with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
-        (tmp / "s8").mkdir()
-        (tmp / "u8").mkdir()
-        for name in ("model.onnx", "model.safetensors"):
-            (tmp / "s8" / name).symlink_to((folder / name).resolve())
-        (tmp / "u8" / "model.u8.onnx").symlink_to((folder / "model.u8.onnx").resolve())
-        (tmp / "u8" / "model.safetensors").write_bytes(flipped(folder / "model.safetensors"))
+        u8 = uint8_model(folder, Path(tmp))
         rng = np.random.default_rng(7)
         ids = rng.integers(1000, 20000, size=(2, 128), dtype=np.int64)
         mask = np.ones_like(ids)
         mask[1, 100:] = 0
         outs = []
-        for graph in ("s8/model.onnx", "u8/model.u8.onnx"):
-            sess = ort.InferenceSession(str(tmp / graph), providers=["CPUExecutionProvider"])
+        for graph in (folder / "model.onnx", u8):
+            sess = ort.InferenceSession(str(graph), providers=["CPUExecutionProvider"])
             outs.append(sess.run(None, {"input_ids": ids, "attention_mask": mask}))
         for k, (a, b) in enumerate(zip(*outs)):
             print(f"output {k}: max |s8 - u8| = {float(np.abs(a - b).max()):.5f} (max |s8| {float(np.abs(a).max()):.2f})")

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[2] / "training"))
-from u8_graph import flipped  # noqa: E402
+from u8_graph import uint8_model  # noqa: E402
 
 
 def timed(run, rounds=3):
@@ -37,12 +37,8 @@ def main():
     import onnxruntime as ort
 
     with tempfile.TemporaryDirectory() as tmp:
-        tmp = Path(tmp)
-        (tmp / "u8").mkdir()
-        (tmp / "u8" / "model.u8.onnx").symlink_to((args.model / "model.u8.onnx").resolve())
-        (tmp / "u8" / "model.safetensors").write_bytes(flipped(args.model / "model.safetensors"))
         for name, graph in (("onnxruntime, int8 weights", args.model / "model.onnx"),
-                            ("onnxruntime, uint8 weights", tmp / "u8" / "model.u8.onnx")):
+                            ("onnxruntime, uint8 weights", uint8_model(args.model, Path(tmp)))):
             o = ort.SessionOptions()
             o.intra_op_num_threads = 1
             s = ort.InferenceSession(str(graph), o, providers=["CPUExecutionProvider"])

@@ -51,11 +51,12 @@ impl Sources {
             When::Never => false,
             When::Auto => many && std::io::stderr().is_terminal(),
         };
-        Ok(Sources { inputs, ingest: IngestOptions {
-                kind,
-                max_doc_bytes: args.max_doc_bytes,
-                html: unspin::ingest::html::HtmlOptions { comments: args.comments },
-            }, jobs, progress })
+        let ingest = IngestOptions {
+            kind,
+            max_doc_bytes: args.max_doc_bytes,
+            html: unspin::ingest::html::HtmlOptions { comments: args.comments },
+        };
+        Ok(Sources { inputs, ingest, jobs, progress })
     }
 
     /// Whether the run may produce more than one document.

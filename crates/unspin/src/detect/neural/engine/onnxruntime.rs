@@ -126,10 +126,18 @@ impl OrtEngine {
 /// The safetensors file at `path` with the top bit of every int8 byte flipped (int8 `w` → uint8
 /// `w + 128`), the rest as it is: what [`UINT8_GRAPH`] reads.
 fn flipped_weights(path: &Path) -> Result<Arc<[u8]>> {
+    use std::io::Read;
     let bad = |message: String| Error::Model { path: path.to_owned(), message };
-    let mut bytes = std::fs::read(path).map_err(|e| bad(e.to_string()))?;
+    let mut file = std::fs::File::open(path).map_err(|e| bad(e.to_string()))?;
+    let len = file.metadata().map_err(|e| bad(e.to_string()))?.len();
+    let len = usize::try_from(len).map_err(|_| bad("too large for this machine".into()))?;
+    // The file is read straight into the buffer ONNX Runtime keeps (one allocation of its size,
+    // not a read followed by a copy into an `Arc`).
+    let mut shared: Arc<[u8]> = std::iter::repeat_n(0u8, len).collect();
+    let bytes = Arc::get_mut(&mut shared).ok_or_else(|| bad("the weights buffer is shared".into()))?;
+    file.read_exact(bytes).map_err(|e| bad(e.to_string()))?;
     let int8: Vec<std::ops::Range<usize>> = {
-        let st = safetensors::SafeTensors::deserialize(&bytes).map_err(|e| bad(e.to_string()))?;
+        let st = safetensors::SafeTensors::deserialize(bytes).map_err(|e| bad(e.to_string()))?;
         let base = bytes.as_ptr() as usize;
         st.iter()
             .filter(|(_, view)| view.dtype() == safetensors::Dtype::I8)
@@ -142,5 +150,5 @@ fn flipped_weights(path: &Path) -> Result<Arc<[u8]>> {
     for range in int8 {
         bytes[range].iter_mut().for_each(|b| *b ^= 0x80);
     }
-    Ok(Arc::from(bytes))
+    Ok(shared)
 }
