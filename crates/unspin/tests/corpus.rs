@@ -367,6 +367,27 @@ fn put_replaces_and_lookup_sees_hash_and_model() {
     }
 }
 
+#[test]
+fn an_input_read_twice_in_one_run_is_stored_once() {
+    // The writer skips clearing records of an input the database held nothing of; `index a a`
+    // comes back to the same records, which must then be replaced, not added.
+    for (twice, once) in databases("read_twice").into_iter().zip(databases("read_once")) {
+        let model = build(&once.target);
+        let mut store = Store::open(&twice.target).unwrap().with_batch(3);
+        for _ in 0..2 {
+            for (i, spec) in DOCS.iter().enumerate() {
+                let a = analysis(i, spec);
+                store.put(&key(i), &corpus::content_hash(&a.document), &model, &a).unwrap();
+            }
+        }
+        store.finish().unwrap();
+        let counts = ["documents", "spans", "sentences", "reports"].map(|t| twice.count(t));
+        assert_eq!(counts, ["documents", "spans", "sentences", "reports"].map(|t| once.count(t)), "{}", twice.target);
+        assert_eq!(counts[0], DOCS.len() as i64);
+        assert_eq!(all_trends(&twice.target), all_trends(&once.target), "{}", twice.target);
+    }
+}
+
 /// Every grouping, with and without filters: what must agree between two databases that hold the
 /// same documents.
 fn all_trends(target: &Target) -> Vec<Vec<Row>> {

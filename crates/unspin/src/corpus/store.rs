@@ -38,6 +38,13 @@ pub struct Store {
     insert_document: String,
     /// The multi-row INSERTs of [`Store::insert_rows`], by table and row count, spelled once.
     inserts: HashMap<(&'static str, usize), String>,
+    /// The rollup's changes in the open transaction, by cell and technique, written just before
+    /// it commits: documents of one outlet and day share a cell, so one UPSERT per cell and
+    /// batch replaces one per document.
+    rollup: HashMap<RollKey, [i64; 11]>,
+    /// The input being written, and whether the database held nothing of it before: its records
+    /// then need no replacing.
+    current: Option<Fresh>,
     // Held, not read: the lock file's lock lasts as long as the store (none for PostgreSQL, whose
     // lock belongs to the connection). Declared after `conn` so the connection closes first.
     _lock: Option<File>,
@@ -86,6 +93,8 @@ impl Store {
             open: 0,
             insert_document,
             inserts: HashMap::new(),
+            rollup: HashMap::new(),
+            current: None,
             _lock: lock,
         })
     }
@@ -116,12 +125,12 @@ impl Store {
             }
             Target::Postgres(url) => Conn::postgres(url)?,
         };
-        Ok(Lookup { conn: Mutex::new(conn) })
+        Ok(Lookup { inner: Mutex::new(LookupInner { conn, inputs: Vec::new() }) })
     }
 
     /// Stores one document's analysis under `key`, replacing whatever the key held.
     pub fn put(&mut self, key: &RecordKey, content_hash: &str, model: &ModelId, analysis: &Analysis) -> Result<()> {
-        self.clear(key)?;
+        self.replace(key)?;
         let rows = Rows::new(key, content_hash, model, analysis);
         let d = &rows.document;
         let params: [Param<'_>; 22] = [
@@ -181,7 +190,7 @@ impl Store {
             "INSERT INTO reports (doc, schema_version, json) VALUES (?, ?, ?)",
             &[id.into(), crate::report::SCHEMA_VERSION.into(), report.as_str().into()],
         )?;
-        self.roll(&Contribution::of(&rows), 1)?;
+        self.roll(&Contribution::of(&rows), 1);
         let techniques: Vec<[Param<'_>; 3]> =
             rows.sentence_techniques.iter().map(|r| [id.into(), r.sentence.into(), r.technique.into()]).collect();
         self.insert_rows("storing sentence techniques", "sentence_techniques (doc, sentence, technique)", &techniques)?;
@@ -216,7 +225,7 @@ impl Store {
     /// Records that the document at `key` could not be read or analysed, replacing whatever the
     /// key held.
     pub fn put_error(&mut self, key: &RecordKey, message: &str) -> Result<()> {
-        self.clear(key)?;
+        self.replace(key)?;
         let sql = format!("INSERT INTO errors (source, record, message, at) VALUES (?, ?, ?, {})", self.conn.dialect().now());
         self.conn.execute("storing an error", &sql, &[key.source.as_str().into(), key.record.into(), message.into()])?;
         self.wrote()
@@ -228,10 +237,39 @@ impl Store {
         self.commit(false)
     }
 
+    /// Makes room for `key`: clears what it holds, unless its input held nothing when this
+    /// store first wrote to it. Inputs are written in order, record after record, so a record
+    /// number that does not grow means the input is being read a second time (`index a a`), and
+    /// its records are cleared one by one from then on.
+    fn replace(&mut self, key: &RecordKey) -> Result<()> {
+        let fresh = match &mut self.current {
+            Some(c) if c.source == key.source => {
+                c.fresh &= key.record > c.last;
+                c.last = key.record;
+                c.fresh
+            }
+            _ => {
+                let fresh = !self.holds_any(&key.source)?;
+                self.current = Some(Fresh { source: key.source.clone(), fresh, last: key.record });
+                fresh
+            }
+        };
+        if fresh {
+            Ok(())
+        } else {
+            self.clear(key)
+        }
+    }
+
+    /// Whether any document or error of `source` is stored.
+    fn holds_any(&mut self, source: &str) -> Result<bool> {
+        holds_any(&mut self.conn, "replacing a record", source)
+    }
+
     fn clear(&mut self, key: &RecordKey) -> Result<()> {
         // The document's sums leave its rollup cells first.
         if let Some(old) = self.stored(key)? {
-            self.roll(&old, -1)?;
+            self.roll(&old, -1);
         }
         // Spans and sentences go with their document (ON DELETE CASCADE).
         for sql in ["DELETE FROM documents WHERE source = ? AND record = ?", "DELETE FROM errors WHERE source = ? AND record = ?"] {
@@ -278,26 +316,47 @@ impl Store {
         }))
     }
 
-    /// Adds (`sign` 1) or subtracts (-1) a document's sums to its rollup cells; a cell left with
-    /// no document goes.
-    fn roll(&mut self, c: &Contribution, sign: i64) -> Result<()> {
-        let doing = "updating the rollup";
+    /// Adds (`sign` 1) or subtracts (-1) a document's sums to its rollup cells, in memory until
+    /// the transaction commits ([`Store::flush_rollup`]).
+    fn roll(&mut self, c: &Contribution, sign: i64) {
         let cell = &c.cell;
         let subjective = c.subjective.unwrap_or(0);
         let known = i64::from(c.subjective.is_some());
-        let mut rows: Vec<(&str, [i64; 11])> = vec![(
-            "",
-            [1, c.words, c.sentences, c.span_sentences, c.claims, c.unattributed, subjective, known, c.scored, c.spans, 0],
-        )];
+        let mut add = |technique: &str, values: [i64; 11]| {
+            let key = RollKey {
+                outlet: cell.outlet.clone(),
+                day: cell.day.clone(),
+                language: cell.language.clone(),
+                technique: technique.to_owned(),
+            };
+            let sums = self.rollup.entry(key).or_default();
+            for (sum, v) in sums.iter_mut().zip(values) {
+                *sum += sign * v;
+            }
+        };
+        add("", [1, c.words, c.sentences, c.span_sentences, c.claims, c.unattributed, subjective, known, c.scored, c.spans, 0]);
         for (technique, spans, sentences) in &c.techniques {
-            rows.push((technique, [1, 0, 0, 0, c.claims, c.unattributed, subjective, known, c.scored, *spans, *sentences]));
+            add(technique, [1, 0, 0, 0, c.claims, c.unattributed, subjective, known, c.scored, *spans, *sentences]);
         }
-        for (technique, values) in rows {
+    }
+
+    /// Writes the open transaction's rollup changes; a cell that lost documents and is left
+    /// with none goes.
+    fn flush_rollup(&mut self) -> Result<()> {
+        let doing = "updating the rollup";
+        let mut changes: Vec<(RollKey, [i64; 11])> = self.rollup.drain().collect();
+        // In key order, as the cells sit in the table's primary key: fewer page visits, and the
+        // same statements on every run.
+        changes.sort_unstable_by(|a, b| a.0.cmp(&b.0));
+        for (key, values) in &changes {
+            if values.iter().all(|&v| v == 0) {
+                continue;
+            }
             let mut params: Vec<Param<'_>> =
-                vec![cell.outlet.as_str().into(), cell.day.as_str().into(), cell.language.as_str().into(), technique.into()];
-            params.extend(values.iter().map(|v| Param::Int(sign * v)));
+                vec![key.outlet.as_str().into(), key.day.as_str().into(), key.language.as_str().into(), key.technique.as_str().into()];
+            params.extend(values.iter().map(|&v| Param::Int(v)));
             self.conn.execute(doing, ROLL, &params)?;
-            if sign < 0 {
+            if values[0] < 0 {
                 self.conn.execute(
                     doing,
                     "DELETE FROM rollup WHERE outlet = ? AND day = ? AND language = ? AND technique = ? AND documents <= 0",
@@ -336,6 +395,7 @@ impl Store {
     }
 
     fn commit(&mut self, reopen: bool) -> Result<()> {
+        self.flush_rollup()?;
         self.conn.batch("committing", "COMMIT")?;
         self.open = 0;
         if reopen {
@@ -371,6 +431,33 @@ const ROLL: &str = "INSERT INTO rollup (outlet, day, language, technique, docume
      subjective_documents = rollup.subjective_documents + excluded.subjective_documents, \
      scored = rollup.scored + excluded.scored, spans = rollup.spans + excluded.spans, \
      technique_sentences = rollup.technique_sentences + excluded.technique_sentences";
+
+/// A rollup row's key: a cell and a technique ('' for the row of all techniques).
+#[derive(Debug, Clone, PartialEq, Eq, Hash, PartialOrd, Ord)]
+struct RollKey {
+    outlet: String,
+    day: String,
+    language: String,
+    technique: String,
+}
+
+/// The input the writer is on: whether the database held none of it when the writer came to it
+/// (`fresh`), and the last record written.
+struct Fresh {
+    source: String,
+    fresh: bool,
+    last: u64,
+}
+
+/// Whether any document or error of `source` is stored (both tables lead their keys with it).
+fn holds_any(conn: &mut Conn, doing: &str, source: &str) -> Result<bool> {
+    for sql in ["SELECT 1 FROM documents WHERE source = ? LIMIT 1", "SELECT 1 FROM errors WHERE source = ? LIMIT 1"] {
+        if conn.query_row(doing, sql, &[source.into()])?.is_some() {
+            return Ok(true);
+        }
+    }
+    Ok(false)
+}
 
 /// A rollup cell's key: '' stands for no outlet, date or language.
 struct Cell {
@@ -489,15 +576,44 @@ fn open_sqlite(path: &Path) -> Result<Conn> {
 
 /// Asks whether a document is already stored; shared by worker threads.
 pub struct Lookup {
-    conn: Mutex<Conn>,
+    inner: Mutex<LookupInner>,
 }
+
+struct LookupInner {
+    conn: Conn,
+    /// The last few inputs asked about, newest last, and whether the database held anything of
+    /// them when first asked: the records of one that held nothing need no lookup (workers take
+    /// an input's records together, so a few suffice). What is stored of it since does not
+    /// matter: a key comes once per pass over an input, and a second pass (`index a a`) only
+    /// analyses again what it could have skipped.
+    inputs: Vec<(String, bool)>,
+}
+
+/// Inputs [`LookupInner::inputs`] remembers.
+const LOOKUP_INPUTS: usize = 8;
 
 impl Lookup {
     /// Whether `key` holds a document with this content hash, analysed by this model.
     pub fn is_current(&self, key: &RecordKey, content_hash: &str, model: &ModelId) -> Result<bool> {
-        let mut conn = self.conn.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let mut inner = self.inner.lock().unwrap_or_else(|poisoned| poisoned.into_inner());
+        let LookupInner { conn, inputs } = &mut *inner;
+        let doing = "looking up a document";
+        let held = match inputs.iter().find(|(s, _)| *s == key.source) {
+            Some(&(_, held)) => held,
+            None => {
+                let held = holds_any(conn, doing, &key.source)?;
+                if inputs.len() == LOOKUP_INPUTS {
+                    inputs.remove(0);
+                }
+                inputs.push((key.source.clone(), held));
+                held
+            }
+        };
+        if !held {
+            return Ok(false);
+        }
         let found = conn.query_row(
-            "looking up a document",
+            doing,
             "SELECT 1 FROM documents WHERE source = ? AND record = ? AND content_hash = ? \
              AND model = ? AND model_version = ?",
             &[
