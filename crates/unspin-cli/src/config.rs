@@ -54,7 +54,7 @@ impl Sources {
         let ingest = IngestOptions {
             kind,
             max_doc_bytes: args.max_doc_bytes,
-            html: unspin::ingest::html::HtmlOptions { comments: args.comments },
+            html: unspin::ingest::html::HtmlOptions { comments: args.comments, ..Default::default() },
         };
         Ok(Sources { inputs, ingest, jobs, progress })
     }

@@ -40,7 +40,7 @@ pub fn text(data: &[u8]) {
 pub fn html(data: &[u8]) {
     let origin = Origin::file("fuzz.html");
     let url = Some("https://news.example/2024/05/article.html");
-    let options = html_ingest::HtmlOptions { comments: data.len() % 2 == 1 };
+    let options = html_ingest::HtmlOptions { comments: data.len() % 2 == 1, ..Default::default() };
     if let Ok(doc) = html_ingest::document(data, None, url, "fuzz".into(), "fuzz.html".into(), &origin, options) {
         check::document(&doc);
         assert_eq!(doc.meta.format, InputKind::Html);

@@ -42,6 +42,22 @@ fn article_body_without_page_furniture() {
 }
 
 #[test]
+fn link_lists_and_hidden_copies_around_the_article_are_left_out() {
+    // Inside the article's own container: a hidden summary that repeats the first paragraphs, and
+    // a list of links to other stories. Around it: menu, sidebar and footer.
+    let doc = read("kellin-harbour.html", None).unwrap();
+    let paragraphs: Vec<&str> = doc.text.split("\n\n").collect();
+    assert_eq!(paragraphs.len(), 4, "{paragraphs:#?}");
+    assert!(paragraphs[0].starts_with("The harbour at Kellin Bay reopened to boats on Tuesday morning"));
+    assert!(paragraphs[1].starts_with("Harbour master Ines Darrow said divers"));
+    assert!(paragraphs[3].ends_with("from the county's storm fund."));
+    assert_eq!(doc.text.matches("Ines Darrow").count(), 1, "the hidden copy is dropped");
+    for furniture in ["ferry timetable", "Lifeboat crew", "Most read", "Ten walks", "All rights reserved", "Weather", "Privacy"] {
+        assert!(!doc.text.contains(furniture), "{furniture:?} in {:?}", doc.text);
+    }
+}
+
+#[test]
 fn metadata_from_json_ld_graph_and_meta_tags() {
     let doc = read("courier-dam.html", None).unwrap();
     let m = &doc.meta;
@@ -173,7 +189,7 @@ fn reader_comments_only_when_asked() {
     let path = fixture("courier-dam.html");
     let bytes = std::fs::read(&path).unwrap();
     let with = |comments| {
-        let options = html::HtmlOptions { comments };
+        let options = html::HtmlOptions { comments, ..Default::default() };
         html::document(&bytes, None, None, "c".into(), "c".into(), &Origin::file(&path), options).unwrap().text
     };
     let (article, both) = (with(false), with(true));
@@ -184,7 +200,7 @@ fn reader_comments_only_when_asked() {
     assert!(comments.contains(&"About time! My grandfather was talking about this dam in the seventies."), "{comments:?}");
     assert!(comments.contains(&"Nobody asked the fish what they think of warm water."), "{comments:?}");
     // The same option reaches pages read through `ingest::read_from`.
-    let opts = ingest::IngestOptions { html: html::HtmlOptions { comments: true }, ..Default::default() };
+    let opts = ingest::IngestOptions { html: html::HtmlOptions { comments: true, ..Default::default() }, ..Default::default() };
     let docs: Vec<Document> = ingest::read_from(Box::new(std::io::Cursor::new(bytes.clone())), path.clone(), "c".into(), &opts)
         .unwrap()
         .map(|p| p.and_then(ingest::Pending::load).unwrap())

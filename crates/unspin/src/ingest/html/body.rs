@@ -9,10 +9,11 @@
 use rs_trafilatura::page_type::PageType;
 use rs_trafilatura::{ExtractResult, Options};
 
-/// What the extractor returned: the body text in unspin's shape, and the extractor's result for
-/// the metadata it found on its own.
+/// What the extractor returned: the body text in unspin's shape, the reader comments when asked
+/// for (empty otherwise), and the extractor's result for the metadata it found on its own.
 pub struct Extracted {
     pub text: String,
+    pub comments: String,
     pub result: ExtractResult,
 }
 
@@ -24,8 +25,8 @@ pub struct Extracted {
 /// `articleBody` only when the page shows no text at all.
 ///
 /// With `comments`, the page's reader comments (a comment section the extractor recognises by its
-/// id or class, such as `#comments` or `.disqus`) follow the article text as more paragraphs; the
-/// article text itself is the same either way.
+/// id or class, such as `#comments` or `.disqus`) are in `comments`, as paragraphs; the article
+/// text itself is the same either way.
 ///
 /// The text is empty when nothing article-like was found.
 pub fn extract(html: &str, url: Option<&str>, comments: bool) -> Extracted {
@@ -39,14 +40,9 @@ pub fn extract(html: &str, url: Option<&str>, comments: bool) -> Extracted {
         ..Options::default()
     };
     let result = rs_trafilatura::extract_with_options(html, &options).unwrap_or_default();
-    let mut text = paragraphs(&result.content_text);
-    if let Some(thread) = result.comments_text.as_deref().map(paragraphs).filter(|t| !t.is_empty()) {
-        if !text.is_empty() {
-            text.push_str("\n\n");
-        }
-        text.push_str(&thread);
-    }
-    Extracted { text, result }
+    let text = paragraphs(&result.content_text);
+    let comments = result.comments_text.as_deref().map(paragraphs).unwrap_or_default();
+    Extracted { text, comments, result }
 }
 
 /// `text` as paragraphs: every non-blank line becomes one paragraph with its white space

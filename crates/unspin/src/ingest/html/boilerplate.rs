@@ -104,7 +104,7 @@ fn is_sentence(p: &str) -> bool {
 }
 
 /// `By Ann Lee`, `By ANN LEE - 2019-04-10`, `Written by …`.
-fn is_byline(p: &str) -> bool {
+pub(super) fn is_byline(p: &str) -> bool {
     let lower = p.to_lowercase();
     (lower.starts_with("by ") || lower.starts_with("written by ") || lower.starts_with("posted by "))
         && words(p) <= 10
@@ -112,7 +112,7 @@ fn is_byline(p: &str) -> bool {
 
 /// A line that is only a date and time (`11/20/2019 01:14 PM`, `2018-08-16`, `Updated at 1:23
 /// p.m.`, `First Published on Nov 20, 2019 01:38 pm`).
-fn is_dateline(p: &str) -> bool {
+pub(super) fn is_dateline(p: &str) -> bool {
     if words(p) > 10 {
         return false;
     }
@@ -131,7 +131,7 @@ fn is_dateline(p: &str) -> bool {
 }
 
 /// A short all-capitals label such as `BREAKING NEWS` or `EXCLUSIVE`.
-fn is_label(p: &str) -> bool {
+pub(super) fn is_label(p: &str) -> bool {
     let letters: Vec<char> = p.chars().filter(|c| c.is_alphabetic()).collect();
     words(p) <= 3 && !letters.is_empty() && letters.iter().all(|c| c.is_uppercase())
 }
@@ -156,7 +156,7 @@ const FURNITURE_PREFIXES: &[&str] = &[
     "followuson", "likeusonfacebook", "downloadourapp", "thisslideshowrequires",
 ];
 
-fn is_furniture(p: &str) -> bool {
+pub(super) fn is_furniture(p: &str) -> bool {
     if words(p) > 15 {
         return false;
     }
@@ -181,7 +181,7 @@ const SEE_ALSO: &[&str] = &[
     "abouttheauthor", "関連記事", "関連ニュース", "관련기사", "читайтетакже", "похожиестатьи",
 ];
 
-fn is_see_also_heading(p: &str) -> bool {
+pub(super) fn is_see_also_heading(p: &str) -> bool {
     if words(p) > 6 || is_sentence(p) {
         return false;
     }

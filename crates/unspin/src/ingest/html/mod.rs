@@ -8,15 +8,19 @@
 //! 2. [`nesting`]: a depth limit on element nesting, so hostile markup cannot overflow the stack;
 //!    scripts, styles, comments, menus, sidebars and images removed, so the extractor parses only
 //!    what can be article text; and a line break after block-level tags, so blocks never glue.
-//! 3. [`body`]: the article text, without navigation, ads, comments and other page furniture,
-//!    extracted from the page's `<body>` only.
-//! 4. [`boilerplate`]: lines the extractor let through that are page furniture, not article.
-//! 5. [`meta`]: title, byline, date, outlet and URL from meta tags and JSON-LD ([`jsonld`]), with
+//! 3. [`body`]: the rule-based extractor's article text, without navigation, ads, comments and
+//!    other page furniture, extracted from the page's `<body>` only.
+//! 4. [`blocks`] and [`classifier`]: the page cut into text blocks, and the blocks of the article
+//!    kept by a learned classifier that reads, among other features, what step 3 kept.
+//! 5. [`boilerplate`]: lines still left that are page furniture, not article.
+//! 6. [`meta`]: title, byline, date, outlet and URL from meta tags and JSON-LD ([`jsonld`]), with
 //!    dates normalised by [`date`].
 
+pub mod blocks;
 pub mod body;
 pub mod boilerplate;
 pub mod charset;
+pub mod classifier;
 pub mod date;
 pub mod jsonld;
 pub mod meta;
@@ -27,11 +31,13 @@ use crate::error::{Error, Origin, Result};
 use crate::ingest::{text, InputKind};
 
 /// How to read an HTML page.
-#[derive(Debug, Clone, Copy, Default, PartialEq, Eq)]
+#[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct HtmlOptions {
     /// Keep the reader comments below the article (after its text, as more paragraphs). Off by
     /// default: comments are not the article, and their language is not the outlet's.
     pub comments: bool,
+    /// The block classifier; `None` is the built-in one. Training uses others to measure them.
+    pub classifier: Option<&'static classifier::Model>,
 }
 
 /// A document from the raw bytes of an HTML page. `http_charset` is the charset of an HTTP
@@ -48,6 +54,86 @@ pub fn document(
     origin: &Origin,
     options: HtmlOptions,
 ) -> Result<Document> {
+    let page = read(bytes, http_charset, url, origin, options)?;
+    let model = options.classifier.unwrap_or_else(|| classifier::Model::builtin());
+    let chosen = article_blocks(&page, model);
+    let paragraphs: Vec<&str> = chosen.split("\n\n").collect();
+    let meta = page.meta;
+    let mut text = boilerplate::strip(&paragraphs, meta.title.as_deref()).join("\n\n");
+    if text.is_empty() {
+        text = body::paragraphs(meta.article_body.as_deref().unwrap_or(""));
+    }
+    if text.is_empty() {
+        return Err(Error::NoContent { origin: origin.clone() });
+    }
+    let meta = Metadata {
+        source,
+        url: meta.url,
+        site_name: meta.site_name,
+        title: meta.title,
+        byline: meta.byline,
+        date: meta.date,
+        format: InputKind::Html,
+        encoding: Some(page.encoding.to_owned()),
+        ..Metadata::default()
+    };
+    Ok(Document::new(id, text, meta))
+}
+
+/// The article's text: the blocks the classifier keeps, as paragraphs (the rule-based
+/// extractor's text when it keeps none), and the reader comments after them when they were asked
+/// for. A page where the rule-based extractor finds no article text at all (a front page, an
+/// error page) stays without one: the classifier chooses among a page's blocks, it does not
+/// decide whether the page is an article.
+fn article_blocks(page: &Page, model: &classifier::Model) -> String {
+    let (found, keep) = if page.extracted.text.is_empty() {
+        (Vec::new(), Vec::new())
+    } else {
+        let found = blocks::segment(&page.body);
+        let features = blocks::features(&found, &page.extracted.text, page.meta.title.as_deref());
+        let keep = model.keep(&features);
+        (found, keep)
+    };
+    let mut text = if keep.contains(&true) {
+        // A kept block whose text the kept blocks before it already hold (most of its 4-token
+        // shingles) is a copy: pages repeat the article in hidden or summary elements.
+        let mut seen = blocks::ShingleSet::default();
+        let mut kept: Vec<&str> = Vec::new();
+        for (block, _) in found.iter().zip(&keep).filter(|(_, &k)| k) {
+            let own = &block.shingles;
+            let old = own.iter().filter(|h| seen.contains(*h)).count();
+            if own.is_empty() || old * 10 < own.len() * 8 {
+                kept.push(block.text.as_str());
+                seen.extend(own);
+            }
+        }
+        body::paragraphs(&kept.join("\n"))
+    } else {
+        page.extracted.text.clone()
+    };
+    if !page.extracted.comments.is_empty() {
+        if !text.is_empty() {
+            text.push_str("\n\n");
+        }
+        text.push_str(&page.extracted.comments);
+    }
+    text
+}
+
+/// A page read up to the choice of its article text.
+pub struct Page {
+    /// What the rule-based extractor found.
+    pub extracted: body::Extracted,
+    /// What the page says about itself.
+    pub meta: meta::PageMeta,
+    /// Its markup, [prepared](nesting::prepare), from `<body>` on.
+    pub body: String,
+    /// The encoding it was decoded from.
+    pub encoding: &'static str,
+}
+
+/// Reads `bytes` as [`document`] does, up to the extractors' results.
+pub fn read(bytes: &[u8], http_charset: Option<&str>, url: Option<&str>, origin: &Origin, options: HtmlOptions) -> Result<Page> {
     if bytes.trim_ascii().is_empty() {
         return Err(Error::Empty { origin: origin.clone() });
     }
@@ -58,7 +144,8 @@ pub fn document(
     // The extractor gets the body only: it would delete the head after parsing it, and what it
     // reads there (meta tags) is what `meta` reads for itself.
     let body_start = meta::body_start(&prepared).unwrap_or(0);
-    let extracted = body::extract(&prepared[body_start..], url, options.comments);
+    let body = &prepared[body_start..];
+    let extracted = body::extract(body, url, options.comments);
     let found = &extracted.result.metadata;
     let fallback = meta::Fallback {
         title: found.title.clone(),
@@ -66,25 +153,6 @@ pub fn document(
         // The extractor fills a missing time with midnight UTC, so only its day is trusted.
         date: found.date.map(|d| d.date_naive().to_string()),
     };
-    let page = meta::extract(html, &prepared, url, &fallback);
-    let paragraphs: Vec<&str> = extracted.text.split("\n\n").collect();
-    let mut text = boilerplate::strip(&paragraphs, page.title.as_deref()).join("\n\n");
-    if text.is_empty() {
-        text = body::paragraphs(page.article_body.as_deref().unwrap_or(""));
-    }
-    if text.is_empty() {
-        return Err(Error::NoContent { origin: origin.clone() });
-    }
-    let meta = Metadata {
-        source,
-        url: page.url,
-        site_name: page.site_name,
-        title: page.title,
-        byline: page.byline,
-        date: page.date,
-        format: InputKind::Html,
-        encoding: Some(decoded.encoding.name().to_owned()),
-        ..Metadata::default()
-    };
-    Ok(Document::new(id, text, meta))
+    let meta = meta::extract(html, &prepared, url, &fallback);
+    Ok(Page { body: body.to_owned(), extracted, meta, encoding: decoded.encoding.name() })
 }
