@@ -1,7 +1,7 @@
 //! Score HTML article extraction against a ground truth.
 //!
 //! ```text
-//! cargo run --release -p unspin --example extraction_score -- DATA_DIR [--ids FILE] [--dump DIR] [--quiet]
+//! cargo run --release -p unspin --example extraction_score -- DATA_DIR [--ids FILE] [--dump DIR] [--classifier MODEL.json] [--quiet]
 //! ```
 //!
 //! `DATA_DIR` holds `html/<id>.html.gz` and `ground-truth.json` (`{id: {"articleBody", "url"}}`).
@@ -9,8 +9,9 @@
 //! scored as `DATA_DIR/README.md` describes: 4-token shingles of `\w+` tokens (Python's
 //! definition), multiset overlap per page, precision averaged over pages with a non-empty
 //! prediction, recall over all pages, F1 of the two averages. `--ids` limits the run to the ids
-//! listed in FILE (one per line); `--dump` writes each prediction to `DIR/<id>.txt` (empty for a
-//! page that failed), for `bench/extraction/score.py` to score the same predictions.
+//! listed in FILE (one per line) that `DATA_DIR` has; `--dump` writes each prediction to `DIR/<id>.txt` (empty for a
+//! page that failed), for `bench/extraction/score.py` to score the same predictions;
+//! `--classifier` replaces the built-in block classifier (the cross-validation's fold models).
 //! Pages per second count extraction only: decompression and scoring are outside the clock.
 
 use std::collections::HashMap;
@@ -34,26 +35,35 @@ struct Args {
     ids: Option<PathBuf>,
     dump: Option<PathBuf>,
     quiet: bool,
+    classifier: Option<PathBuf>,
 }
 
 fn parse_args() -> Result<Args, String> {
     let mut args = std::env::args().skip(1);
-    let (mut data, mut ids, mut dump, mut quiet) = (None, None, None, false);
+    let (mut data, mut ids, mut dump, mut quiet, mut classifier) = (None, None, None, false, None);
     while let Some(arg) = args.next() {
         match arg.as_str() {
             "--ids" => ids = Some(PathBuf::from(args.next().ok_or("--ids needs a file")?)),
             "--dump" => dump = Some(PathBuf::from(args.next().ok_or("--dump needs a directory")?)),
             "--quiet" => quiet = true,
+            "--classifier" => classifier = Some(PathBuf::from(args.next().ok_or("--classifier needs a file")?)),
             _ if data.is_none() && !arg.starts_with("--") => data = Some(PathBuf::from(arg)),
             _ => return Err(format!("unexpected argument {arg:?}")),
         }
     }
-    let data = data.ok_or("usage: extraction_score DATA_DIR [--ids FILE] [--dump DIR] [--quiet]")?;
-    Ok(Args { data, ids, dump, quiet })
+    let data = data.ok_or("usage: extraction_score DATA_DIR [--ids FILE] [--dump DIR] [--classifier MODEL.json] [--quiet]")?;
+    Ok(Args { data, ids, dump, quiet, classifier })
 }
 
 fn run() -> Result<(), String> {
     let args = parse_args()?;
+    let mut options = html::HtmlOptions::default();
+    if let Some(path) = &args.classifier {
+        let json = std::fs::read_to_string(path).map_err(|e| format!("{}: {e}", path.display()))?;
+        let model = html::classifier::Model::from_json(&json).map_err(|e| format!("{}: {e}", path.display()))?;
+        // One model for the whole run: leaking it gives the `'static` the options hold.
+        options.classifier = Some(Box::leak(Box::new(model)));
+    }
     let truth_path = args.data.join("ground-truth.json");
     let truth: HashMap<String, Truth> = serde_json::from_slice(
         &std::fs::read(&truth_path).map_err(|e| format!("{}: {e}", truth_path.display()))?,
@@ -64,7 +74,8 @@ fn run() -> Result<(), String> {
             .map_err(|e| format!("{}: {e}", file.display()))?
             .lines()
             .map(str::trim)
-            .filter(|l| !l.is_empty())
+            // Ids of another folder's pages are not this one's to score.
+            .filter(|l| truth.contains_key(*l))
             .map(str::to_owned)
             .collect(),
         None => truth.keys().cloned().collect(),
@@ -82,7 +93,7 @@ fn run() -> Result<(), String> {
         let bytes = gunzip(&path)?;
         let origin = Origin::file(&path);
         let start = Instant::now();
-        let result = html::document(&bytes, None, t.url.as_deref(), id.clone(), path.display().to_string(), &origin, Default::default());
+        let result = html::document(&bytes, None, t.url.as_deref(), id.clone(), path.display().to_string(), &origin, options);
         elapsed += start.elapsed();
         let predicted = match result {
             Ok(doc) => doc.text,

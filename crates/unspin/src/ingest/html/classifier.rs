@@ -2,11 +2,17 @@
 //! by `training/extraction/blocks.py` on the pages of `shared/data/article-extraction*` (its
 //! report, with the cross-validated F1 per benchmark, is `training/extraction/README.md`).
 //!
-//! The model is a JSON file compiled into the library (`blocks-model.json`, about 0.5 MB): per
+//! It runs in two stages. The first scores each block from its own features; the second reads
+//! the same features plus the first stage's scores around the block ([`context`]: its
+//! neighbours', the window's, the page's, where the confidently kept text lies), so that a
+//! block between two article paragraphs can be kept and a lone paragraph-like block in a
+//! sidebar dropped.
+//!
+//! The model is a JSON file compiled into the library (`blocks-model.json`, about 0.75 MB): per stage, per
 //! tree, per node, the feature it splits on, the threshold (a value at or below it goes left),
-//! the two children and, for a leaf, its value. A block's score is the logistic function of the
-//! base value plus the leaf value of every tree; the block is article text when the score
-//! reaches the model's threshold.
+//! the two children and, for a leaf, its value. A stage's score is the logistic function of its
+//! base value plus the leaf value of every tree; the block is article text when the last
+//! stage's score reaches the model's threshold.
 
 use std::sync::OnceLock;
 
@@ -14,15 +20,28 @@ use serde::Deserialize;
 
 use super::blocks::FEATURES;
 
-/// A fitted classifier.
+/// Context features a second stage reads besides a block's own (see [`context`]).
+pub const CONTEXT: usize = 12;
+
+/// Blocks either side of a block that [`context`] averages over.
+const WINDOW: usize = 3;
+
+/// A fitted classifier: one stage of trees over the block features, or two, the second reading
+/// the first's scores around each block as well.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
 pub struct Model {
     format: String,
     version: u32,
     features: usize,
-    base: f32,
+    context: usize,
     /// Scores at or above it keep a block.
     pub threshold: f32,
+    stages: Vec<Stage>,
+}
+
+#[derive(Debug, Clone, PartialEq, Deserialize)]
+struct Stage {
+    base: f32,
     trees: Vec<Tree>,
 }
 
@@ -46,38 +65,57 @@ impl Model {
         MODEL.get_or_init(|| Model::from_json(BUILTIN).expect("the built-in block model is valid"))
     }
 
-    /// A model from the JSON `training/extraction/blocks.py --write` writes, checked whole: every
-    /// node's feature and children in range, and every path ends at a leaf.
+    /// A model from the JSON `training/extraction/blocks.py --write` writes, checked whole: one
+    /// or two stages, every node's feature and children in range, and every path ends at a leaf.
     pub fn from_json(json: &str) -> Result<Model, String> {
         let model: Model = serde_json::from_str(json).map_err(|e| format!("not a block model: {e}"))?;
-        if model.format != "unspin-block-trees" || model.version != 1 {
+        if model.format != "unspin-block-trees" || model.version != 2 {
             return Err(format!("unknown block model format {} version {}", model.format, model.version));
         }
-        if model.features != FEATURES {
-            return Err(format!("the model reads {} features; this unspin computes {FEATURES}", model.features));
+        if model.features != FEATURES || model.context != CONTEXT {
+            return Err(format!(
+                "the model reads {} + {} features; this unspin computes {FEATURES} + {CONTEXT}",
+                model.features, model.context
+            ));
         }
-        for (t, tree) in model.trees.iter().enumerate() {
-            let n = tree.feature.len();
-            let same = [tree.threshold.len(), tree.left.len(), tree.right.len(), tree.leaf.len(), tree.value.len()];
-            if n == 0 || same.iter().any(|&m| m != n) {
-                return Err(format!("tree {t}: node arrays of different lengths"));
-            }
-            for i in 0..n {
-                if tree.leaf[i] {
-                    continue;
-                }
-                let (l, r) = (tree.left[i] as usize, tree.right[i] as usize);
-                // Children come after their parent, so every walk ends.
-                if tree.feature[i] as usize >= FEATURES || l <= i || r <= i || l >= n || r >= n {
-                    return Err(format!("tree {t}: node {i} is malformed"));
-                }
+        if !(1..=2).contains(&model.stages.len()) {
+            return Err(format!("a block model has one or two stages, not {}", model.stages.len()));
+        }
+        for (s, stage) in model.stages.iter().enumerate() {
+            let features = if s == 0 { FEATURES } else { FEATURES + CONTEXT };
+            for (t, tree) in stage.trees.iter().enumerate() {
+                tree.check(features).map_err(|e| format!("stage {s}, tree {t}: {e}"))?;
             }
         }
         Ok(model)
     }
 
-    /// The probability that a block with these features is article text.
-    pub fn score(&self, features: &[f32; FEATURES]) -> f32 {
+    /// The probability that each block is article text. `words` holds each block's word count.
+    pub fn scores(&self, features: &[[f32; FEATURES]], words: &[usize]) -> Vec<f32> {
+        let first: Vec<f32> = features.iter().map(|f| self.stages[0].score(f)).collect();
+        let Some(second) = self.stages.get(1) else {
+            return first;
+        };
+        let mut row = [0f32; FEATURES + CONTEXT];
+        features
+            .iter()
+            .zip(context(&first, words))
+            .map(|(f, c)| {
+                row[..FEATURES].copy_from_slice(f);
+                row[FEATURES..].copy_from_slice(&c);
+                second.score(&row)
+            })
+            .collect()
+    }
+
+    /// Whether each block is article text.
+    pub fn keep(&self, features: &[[f32; FEATURES]], words: &[usize]) -> Vec<bool> {
+        self.scores(features, words).into_iter().map(|s| s >= self.threshold).collect()
+    }
+}
+
+impl Stage {
+    fn score(&self, features: &[f32]) -> f32 {
         let mut sum = self.base;
         for tree in &self.trees {
             let mut i = 0;
@@ -89,11 +127,66 @@ impl Model {
         }
         1.0 / (1.0 + (-sum).exp())
     }
+}
 
-    /// Whether each block is article text.
-    pub fn keep(&self, features: &[[f32; FEATURES]]) -> Vec<bool> {
-        features.iter().map(|f| self.score(f) >= self.threshold).collect()
+impl Tree {
+    fn check(&self, features: usize) -> Result<(), String> {
+        let n = self.feature.len();
+        let same = [self.threshold.len(), self.left.len(), self.right.len(), self.leaf.len(), self.value.len()];
+        if n == 0 || same.iter().any(|&m| m != n) {
+            return Err("node arrays of different lengths".into());
+        }
+        for i in (0..n).filter(|&i| !self.leaf[i]) {
+            let (l, r) = (self.left[i] as usize, self.right[i] as usize);
+            // Children come after their parent, so every walk ends.
+            if self.feature[i] as usize >= features || l <= i || r <= i || l >= n || r >= n {
+                return Err(format!("node {i} is malformed"));
+            }
+        }
+        Ok(())
     }
+}
+
+/// The context of each block in the first stage's scores `p` (as `training/extraction/blocks.py`
+/// computes it): its own score; its neighbours' one and two blocks away (-1 past the page's
+/// ends); the mean and the max over [`WINDOW`] blocks either side; the page's max and its
+/// word-weighted mean; the shares of the page's confidently kept words (score ≥ 0.5) before
+/// and after it; the distance in blocks to the nearest confidently kept block (at most 10).
+pub fn context(p: &[f32], words: &[usize]) -> Vec<[f32; CONTEXT]> {
+    let n = p.len();
+    let p: Vec<f64> = p.iter().map(|&x| f64::from(x)).collect();
+    let words: Vec<f64> = words.iter().map(|&w| w.max(1) as f64).collect();
+    let kept: Vec<usize> = (0..n).filter(|&i| p[i] >= 0.5).collect();
+    let kept_words = |i: usize| if p[i] >= 0.5 { words[i] } else { 0.0 };
+    let total: f64 = (0..n).map(kept_words).sum();
+    let page_max = p.iter().copied().fold(f64::NEG_INFINITY, f64::max);
+    let page_mean = p.iter().zip(&words).map(|(p, w)| p * w).sum::<f64>() / words.iter().sum::<f64>();
+    let at = |i: isize| if i < 0 || i as usize >= n { -1.0 } else { p[i as usize] };
+    let share = |x: f64| if total > 0.0 { x / total } else { 0.0 };
+    let mut before = 0.0;
+    (0..n)
+        .map(|i| {
+            let window = &p[i.saturating_sub(WINDOW)..(i + WINDOW + 1).min(n)];
+            let distance = kept.iter().map(|&k| k.abs_diff(i)).min().map_or(10.0, |d| (d as f64).min(10.0));
+            let after = total - before - kept_words(i);
+            let row = [
+                p[i],
+                at(i as isize - 1),
+                at(i as isize + 1),
+                at(i as isize - 2),
+                at(i as isize + 2),
+                window.iter().sum::<f64>() / window.len() as f64,
+                window.iter().copied().fold(f64::NEG_INFINITY, f64::max),
+                page_max,
+                page_mean,
+                share(before),
+                share(after),
+                distance,
+            ];
+            before += kept_words(i);
+            row.map(|x| x as f32)
+        })
+        .collect()
 }
 
 #[cfg(test)]
@@ -103,29 +196,84 @@ mod tests {
     #[test]
     fn builtin_model_loads() {
         let model = Model::builtin();
-        assert!(!model.trees.is_empty());
+        assert_eq!(model.stages.len(), 2, "the shipped model has both stages");
+        assert!(model.stages.iter().all(|s| !s.trees.is_empty()));
         assert!((0.0..1.0).contains(&model.threshold));
     }
 
     #[test]
     fn malformed_models_are_refused() {
-        let tree = |left: u32| {
+        let tree = |feature: usize, left: u32| {
             format!(
-                r#"{{"feature":[0,0,0],"threshold":[0.5,0,0],"left":[{left},0,0],"right":[2,0,0],"leaf":[false,true,true],"value":[0,-1,1]}}"#
+                r#"{{"feature":[{feature},0,0],"threshold":[0.5,0,0],"left":[{left},0,0],"right":[2,0,0],"leaf":[false,true,true],"value":[0,-1,1]}}"#
             )
         };
-        let model = |features: usize, left: u32| {
-            format!(r#"{{"format":"unspin-block-trees","version":1,"features":{features},"base":0,"threshold":0.5,"trees":[{}]}}"#, tree(left))
+        let model = |features: usize, stages: &[String]| {
+            let stages: Vec<String> = stages.iter().map(|t| format!(r#"{{"base":0,"trees":[{t}]}}"#)).collect();
+            format!(
+                r#"{{"format":"unspin-block-trees","version":2,"features":{features},"context":{CONTEXT},"threshold":0.5,"stages":[{}]}}"#,
+                stages.join(",")
+            )
         };
-        let good = Model::from_json(&model(FEATURES, 1)).unwrap();
+        let good = Model::from_json(&model(FEATURES, &[tree(0, 1)])).unwrap();
         let mut f = [0f32; FEATURES];
-        assert!((good.score(&f) - 1.0 / (1.0 + 1f32.exp())).abs() < 1e-6);
+        let low = 1.0 / (1.0 + 1f32.exp());
+        assert!((good.scores(&[f], &[1])[0] - low).abs() < 1e-6);
         f[0] = 1.0;
-        assert!((good.score(&f) - 1.0 / (1.0 + (-1f32).exp())).abs() < 1e-6);
-        assert_eq!(good.keep(&[f, [0.0; FEATURES]]), [true, false]);
-        assert!(Model::from_json(&model(FEATURES, 0)).unwrap_err().contains("malformed"));
-        assert!(Model::from_json(&model(FEATURES, 7)).unwrap_err().contains("malformed"));
-        assert!(Model::from_json(&model(3, 1)).unwrap_err().contains("features"));
+        assert!((good.scores(&[f], &[1])[0] - (1.0 - low)).abs() < 1e-6);
+        assert_eq!(good.keep(&[f, [0.0; FEATURES]], &[1, 1]), [true, false]);
+        // A second stage may read the context features, a first may not.
+        assert!(Model::from_json(&model(FEATURES, &[tree(0, 1), tree(FEATURES, 1)])).is_ok());
+        let err = Model::from_json(&model(FEATURES, &[tree(FEATURES, 1)])).unwrap_err();
+        assert!(err.contains("stage 0, tree 0: node 0 is malformed"), "{err}");
+        assert!(Model::from_json(&model(FEATURES, &[tree(0, 0)])).unwrap_err().contains("malformed"));
+        assert!(Model::from_json(&model(FEATURES, &[tree(0, 7)])).unwrap_err().contains("malformed"));
+        assert!(Model::from_json(&model(3, &[tree(0, 1)])).unwrap_err().contains("features"));
+        assert!(Model::from_json(&model(FEATURES, &[])).unwrap_err().contains("one or two stages"));
         assert!(Model::from_json("{}").is_err());
+    }
+
+    #[test]
+    fn a_second_stage_reads_the_scores_around_a_block() {
+        // Stage one keeps blocks whose feature 0 is set; stage two keeps a block whose
+        // neighbour before it was kept by stage one (context feature 1), whatever its own score.
+        let first = r#"{"feature":[0,0,0],"threshold":[0.5,0,0],"left":[1,0,0],"right":[2,0,0],"leaf":[false,true,true],"value":[0,-3,3]}"#;
+        let prev = FEATURES + 1;
+        let second = format!(
+            r#"{{"feature":[{prev},0,0],"threshold":[0.5,0,0],"left":[1,0,0],"right":[2,0,0],"leaf":[false,true,true],"value":[0,-3,3]}}"#
+        );
+        let json = format!(
+            r#"{{"format":"unspin-block-trees","version":2,"features":{FEATURES},"context":{CONTEXT},"threshold":0.5,"stages":[{{"base":0,"trees":[{first}]}},{{"base":0,"trees":[{second}]}}]}}"#
+        );
+        let model = Model::from_json(&json).unwrap();
+        let on = {
+            let mut f = [0f32; FEATURES];
+            f[0] = 1.0;
+            f
+        };
+        let off = [0f32; FEATURES];
+        assert_eq!(model.keep(&[on, off, off, on], &[5, 5, 5, 5]), [false, true, false, false]);
+    }
+
+    #[test]
+    fn context_of_a_page() {
+        let c = context(&[0.9, 0.1, 0.6, 0.2], &[10, 0, 30, 5]);
+        assert_eq!(c.len(), 4);
+        // own, previous, next, two before, two after
+        assert_eq!(&c[0][..5], &[0.9, -1.0, 0.1, -1.0, 0.6]);
+        assert_eq!(&c[3][..5], &[0.2, 0.6, -1.0, 0.1, -1.0]);
+        // window mean and max (three blocks either side: the whole page here), page max
+        assert!((c[1][5] - 0.45).abs() < 1e-6 && c[1][6] == 0.9 && c[1][7] == 0.9);
+        // word-weighted mean: a block of no words weighs one
+        let mean = (0.9 * 10.0 + 0.1 + 0.6 * 30.0 + 0.2 * 5.0) / 46.0;
+        assert!((c[2][8] - mean).abs() < 1e-6);
+        // kept words before and after: blocks 0 (10 words) and 2 (30 words) are kept
+        assert_eq!((c[0][9], c[0][10]), (0.0, 0.75));
+        assert_eq!((c[1][9], c[1][10]), (0.25, 0.75));
+        assert_eq!((c[3][9], c[3][10]), (1.0, 0.0));
+        // distance to the nearest kept block
+        assert_eq!([c[0][11], c[1][11], c[3][11]], [0.0, 1.0, 1.0]);
+        assert_eq!(context(&[0.1, 0.2], &[3, 3])[0][11], 10.0);
+        assert!(context(&[], &[]).is_empty());
     }
 }

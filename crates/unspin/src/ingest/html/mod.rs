@@ -91,7 +91,8 @@ fn article_blocks(page: &Page, model: &classifier::Model) -> String {
     } else {
         let found = blocks::segment(&page.body);
         let features = blocks::features(&found, &page.extracted.text, page.meta.title.as_deref());
-        let keep = model.keep(&features);
+        let words: Vec<usize> = found.iter().map(|b| b.words).collect();
+        let keep = model.keep(&features, &words);
         (found, keep)
     };
     let mut text = if keep.contains(&true) {
