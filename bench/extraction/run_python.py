@@ -57,7 +57,16 @@ def readability_extractor():
 
 def main():
     name, data_dir, out_dir = sys.argv[1:4]
-    extract = {"trafilatura": trafilatura_extractor, "readability": readability_extractor}[name]()
+    chosen = {"trafilatura": trafilatura_extractor, "readability": readability_extractor}[name]()
+
+    def extract(raw, url):
+        # A page an extractor raises on (readability-lxml does on one older page) is an empty
+        # prediction, as a failed page of ours is.
+        try:
+            return chosen(raw, url)
+        except Exception as e:  # noqa: BLE001 - any failure of a third-party extractor
+            print(f"{name}: a page failed: {type(e).__name__}: {e}", file=sys.stderr)
+            return ""
     pages = load(data_dir)
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
