@@ -105,9 +105,11 @@ fn is_sentence(p: &str) -> bool {
 
 /// `By Ann Lee`, `By ANN LEE - 2019-04-10`, `Written by …`.
 pub(super) fn is_byline(p: &str) -> bool {
+    if words(p) > 10 {
+        return false;
+    }
     let lower = p.to_lowercase();
-    (lower.starts_with("by ") || lower.starts_with("written by ") || lower.starts_with("posted by "))
-        && words(p) <= 10
+    lower.starts_with("by ") || lower.starts_with("written by ") || lower.starts_with("posted by ")
 }
 
 /// A line that is only a date and time (`11/20/2019 01:14 PM`, `2018-08-16`, `Updated at 1:23
@@ -132,8 +134,11 @@ pub(super) fn is_dateline(p: &str) -> bool {
 
 /// A short all-capitals label such as `BREAKING NEWS` or `EXCLUSIVE`.
 pub(super) fn is_label(p: &str) -> bool {
-    let letters: Vec<char> = p.chars().filter(|c| c.is_alphabetic()).collect();
-    words(p) <= 3 && !letters.is_empty() && letters.iter().all(|c| c.is_uppercase())
+    if words(p) > 3 {
+        return false;
+    }
+    let mut letters = p.chars().filter(|c| c.is_alphabetic()).peekable();
+    letters.peek().is_some() && letters.all(char::is_uppercase)
 }
 
 /// Labels printed on every article page, compared as [`key`]s.

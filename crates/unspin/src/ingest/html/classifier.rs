@@ -139,20 +139,21 @@ impl Model {
 
     /// The probability that each block is article text. `words` holds each block's word count.
     pub fn scores(&self, features: &[[f32; FEATURES]], words: &[usize]) -> Vec<f32> {
-        let first: Vec<f32> = features.iter().map(|f| self.stages[0].score(f)).collect();
+        let first = self.stages[0].scores(features);
         let Some(second) = self.stages.get(1) else {
             return first;
         };
-        let mut row = [0f32; FEATURES + CONTEXT];
-        features
+        let rows: Vec<[f32; FEATURES + CONTEXT]> = features
             .iter()
             .zip(context(&first, words))
             .map(|(f, c)| {
+                let mut row = [0f32; FEATURES + CONTEXT];
                 row[..FEATURES].copy_from_slice(f);
                 row[FEATURES..].copy_from_slice(&c);
-                second.score(&row)
+                row
             })
-            .collect()
+            .collect();
+        second.scores(&rows)
     }
 
     /// Whether each block is article text.
@@ -162,17 +163,22 @@ impl Model {
 }
 
 impl Stage {
-    fn score(&self, features: &[f32]) -> f32 {
-        let mut sum = self.base;
+    /// The score of every row, tree by tree: a tree's nodes stay in cache while every block walks
+    /// it, where walking every tree for one block would stream the whole stage through the
+    /// cache for each block.
+    fn scores<const N: usize>(&self, rows: &[[f32; N]]) -> Vec<f32> {
+        let mut sums = vec![self.base; rows.len()];
         for &root in &self.roots {
-            let mut node = self.nodes[root as usize];
-            while node.feature != Node::LEAF {
-                let next = if features[node.feature as usize] <= node.value { node.left } else { node.right };
-                node = self.nodes[next as usize];
+            for (sum, row) in sums.iter_mut().zip(rows) {
+                let mut node = self.nodes[root as usize];
+                while node.feature != Node::LEAF {
+                    let next = if row[node.feature as usize] <= node.value { node.left } else { node.right };
+                    node = self.nodes[next as usize];
+                }
+                *sum += node.value;
             }
-            sum += node.value;
         }
-        1.0 / (1.0 + (-sum).exp())
+        sums.into_iter().map(|sum| 1.0 / (1.0 + (-sum).exp())).collect()
     }
 }
 
