@@ -391,7 +391,8 @@ fn kept_by(blocks: &[Block], extracted: &str) -> Vec<f32> {
                 let n = line.len();
                 total += n;
                 let short = line.split_whitespace().count() < 4;
-                if (short && paragraphs.contains(line)) || (!short && flat.contains(line)) {
+                let found_in_flat = || memchr::memmem::find(flat.as_bytes(), line.as_bytes()).is_some();
+                if (short && paragraphs.contains(line)) || (!short && found_in_flat()) {
                     found += n;
                 }
             }

@@ -8,9 +8,9 @@
 //! block between two article paragraphs can be kept and a lone paragraph-like block in a
 //! sidebar dropped.
 //!
-//! The model is a JSON file compiled into the library (`blocks-model.json`, about 0.75 MB): per stage, per
-//! tree, per node, the feature it splits on, the threshold (a value at or below it goes left),
-//! the two children and, for a leaf, its value. A stage's score is the logistic function of its
+//! The model is a JSON file compiled into the library (`blocks-model.json`, about 0.75 MB):
+//! per stage, per tree, per node, the feature it splits on, the threshold (a value at or below
+//! it goes left), the two children and, for a leaf, its value. A stage's score is the logistic function of its
 //! base value plus the leaf value of every tree; the block is article text when the last
 //! stage's score reaches the model's threshold.
 
