@@ -11,8 +11,15 @@ page's tokens, as the page-averaged shingle F1 does.
 Folds keep a site's pages together (the site is the URL's host; a page without URL is its own
 site), and every benchmark is spread over all folds. Within each outer fold the threshold is
 chosen by an inner cross-validation on the training folds only, so the outer figures are
-measured on pages nothing was fitted or chosen on. The report gives F1 per benchmark and fold,
-the mean and spread, against the rule-based extractor alone on the same pages.
+measured on pages nothing was fitted or chosen on (`--fixed-threshold` skips that choice). The
+report gives F1 per benchmark and fold, the mean and spread, against the rule-based extractor
+alone on the same pages.
+
+`--stack` adds the second stage `classifier.rs` runs: trees over the same features plus
+`context()` of the first stage's scores, fitted on out-of-fold first-stage scores of the
+training pages (an inner site-grouped CV), so that it learns how far to trust scores on pages
+the first stage did not see. `cv.sh` measures the whole thing end to end through the Rust
+pipeline.
 """
 
 import argparse
