@@ -105,8 +105,9 @@ impl RawRecord {
         if !http::is_html(&head, identified, body_bytes) {
             return Ok(None);
         }
-        let id = match self.fields.get("WARC-Record-ID") {
-            Some(id) if !id.is_empty() => record_id(id),
+        // `<>` or `<urn:uuid:>` is no id either.
+        let id = match self.fields.get("WARC-Record-ID").map(|id| record_id(id)) {
+            Some(id) if !id.is_empty() => id,
             _ => format!("record {}", self.number),
         };
         let target_uri = self.fields.get("WARC-Target-URI").map(|u| u.trim_matches(['<', '>']).to_owned());

@@ -98,6 +98,8 @@ fn record_ids() {
     assert_eq!(record_id("<urn:uuid:6f1c2d3e-aaaa-bbbb-cccc-0123456789ab>"), "6f1c2d3e-aaaa-bbbb-cccc-0123456789ab");
     assert_eq!(record_id("<URN:UUID:ABC>"), "ABC");
     assert_eq!(record_id("<urn:x-local:42>"), "urn:x-local:42");
+    assert_eq!(record_id("<urn:uuid:>"), "");
+    assert_eq!(record_id(" <> "), "");
 }
 
 #[test]
