@@ -27,6 +27,12 @@ pub const FEATURES: usize = BASE_FEATURES + CLASS_BUCKETS;
 
 const BASE_FEATURES: usize = 58;
 
+/// How many enclosing block-level elements a [`Block`] records.
+pub const ANCESTORS: usize = 4;
+
+/// An ancestor slot past the page's root.
+pub const NO_ELEMENT: u32 = u32::MAX;
+
 /// The names of the features before the class buckets, for the training script's reports.
 pub const FEATURE_NAMES: [&str; BASE_FEATURES] = [
     "log_words",
@@ -102,8 +108,10 @@ pub struct Block {
     /// Sections it sits in (bits of [`Within`]).
     within: u32,
     depth: usize,
-    /// The block-level element it belongs to, to group siblings.
-    parent: usize,
+    /// The block-level elements it sits in, innermost first ([`NO_ELEMENT`] past the root): the
+    /// blocks that share one are a section of the page, and a second stage reads how much of a
+    /// section the first kept.
+    pub ancestors: [u32; ANCESTORS],
     /// Hashed words of its ancestors' `class` and `id`, as bucket indices.
     classes: Vec<u16>,
     /// Its 4-token [`shingles`].
@@ -194,13 +202,14 @@ fn tag_of(name: &str) -> Tag {
 }
 
 /// What the walk knows about the elements around the text it is at.
-#[derive(Clone)]
+#[derive(Clone, Copy)]
 struct Context {
     tag: Tag,
     within: u32,
     depth: usize,
-    parent: usize,
-    classes: Vec<u16>,
+    ancestors: [u32; ANCESTORS],
+    /// How many of the walker's `classes` are its elements'.
+    classes: usize,
 }
 
 /// What `<br>` leaves in a block's raw text: U+2028 LINE SEPARATOR, a line break by definition,
@@ -218,7 +227,9 @@ struct Walker {
     text: String,
     link_words: usize,
     /// Block-level elements entered so far: the id of the next one.
-    elements: usize,
+    elements: u32,
+    /// The class buckets of the elements the walk is in, outermost first, each once.
+    classes: Vec<u16>,
 }
 
 impl Walker {
@@ -263,8 +274,8 @@ impl Walker {
             tag: ctx.tag,
             within: ctx.within,
             depth: ctx.depth,
-            parent: ctx.parent,
-            classes: ctx.classes.clone(),
+            ancestors: ctx.ancestors,
+            classes: self.classes[..ctx.classes].to_vec(),
             shingles: shingles(&text),
             text,
         });
@@ -302,24 +313,27 @@ impl Walker {
                 self.line_break();
                 continue;
             }
-            let mut inner = ctx.clone();
+            let mut inner = *ctx;
             inner.within |= Within::of(name);
             for bucket in buckets {
-                if !inner.classes.contains(&bucket) {
-                    inner.classes.push(bucket);
+                if !self.classes.contains(&bucket) {
+                    self.classes.push(bucket);
                 }
             }
+            inner.classes = self.classes.len();
             if is_block(name) {
                 self.flush(ctx);
                 inner.tag = tag_of(name);
                 inner.depth += 1;
-                inner.parent = self.elements;
-                self.elements += 1;
+                inner.ancestors.copy_within(..ANCESTORS - 1, 1);
+                inner.ancestors[0] = self.elements;
+                self.elements = self.elements.saturating_add(1);
                 self.walk(&child, &inner);
                 self.flush(&inner);
             } else {
                 self.walk(&child, &inner);
             }
+            self.classes.truncate(ctx.classes);
         }
     }
 }
@@ -364,8 +378,8 @@ fn bucket(word: &str) -> u16 {
 pub fn segment(html: &str) -> Vec<Block> {
     let doc = Document::from(html);
     let root = doc.root();
-    let ctx = Context { tag: Tag::Other, within: 0, depth: 0, parent: usize::MAX, classes: Vec::new() };
-    let mut walker = Walker { blocks: Vec::new(), text: String::new(), link_words: 0, elements: 0 };
+    let ctx = Context { tag: Tag::Other, within: 0, depth: 0, ancestors: [NO_ELEMENT; ANCESTORS], classes: 0 };
+    let mut walker = Walker { blocks: Vec::new(), text: String::new(), link_words: 0, elements: 0, classes: Vec::new() };
     walker.walk(&root, &ctx);
     walker.flush(&ctx);
     walker.blocks
@@ -373,7 +387,18 @@ pub fn segment(html: &str) -> Vec<Block> {
 
 /// Lower-cased `\w+` tokens of `text`, the scorer's tokens.
 fn tokens(text: &str) -> impl Iterator<Item = String> + '_ {
-    text.split(|c: char| !(c.is_alphanumeric() || c == '_')).filter(|t| !t.is_empty()).map(str::to_lowercase)
+    raw_tokens(text).map(str::to_lowercase)
+}
+
+/// The `\w+` tokens of `text` as they are written.
+fn raw_tokens(text: &str) -> impl Iterator<Item = &str> + '_ {
+    text.split(|c: char| !(c.is_alphanumeric() || c == '_')).filter(|t| !t.is_empty())
+}
+
+/// Whether `token` lower-cased is `lower` (what `str::to_lowercase` would give, without the copy).
+fn same_lowercase(lower: &str, token: &str) -> bool {
+    let mut expected = lower.chars();
+    token.chars().flat_map(char::to_lowercase).all(|c| expected.next() == Some(c)) && expected.next().is_none()
 }
 
 /// Whether each block's text is in `extracted` (the rule-based extractor's text): the share of
@@ -485,10 +510,12 @@ pub fn features(blocks: &[Block], extracted: &str, title: Option<&str>) -> Vec<[
     let title_tokens: Vec<String> = title.map(|t| tokens(t).collect()).unwrap_or_default();
     let ln = |x: usize| (1.0 + x as f32).ln();
     let density = |b: &Block| if b.words == 0 { 0.0 } else { b.link_words as f32 / b.words as f32 };
-    // Words of the blocks that share a block-level parent.
-    let mut parent_words: std::collections::HashMap<usize, usize> = std::collections::HashMap::new();
+    // Words of the blocks that share a block-level parent (element ids count from 0; the page's
+    // root, NO_ELEMENT, is the last slot).
+    let slot = |id: u32| if id == NO_ELEMENT { 0 } else { id as usize + 1 };
+    let mut parent_words = vec![0usize; blocks.iter().map(|b| slot(b.ancestors[0]) + 1).max().unwrap_or(0)];
     for b in blocks {
-        *parent_words.entry(b.parent).or_default() += b.words;
+        parent_words[slot(b.ancestors[0])] += b.words;
     }
     // Lengths of runs of consecutive kept blocks, for each block in one.
     let mut run = vec![0usize; n];
@@ -509,15 +536,25 @@ pub fn features(blocks: &[Block], extracted: &str, title: Option<&str>) -> Vec<[
     for (i, b) in blocks.iter().enumerate() {
         let mut f = [0f32; FEATURES];
         let text = b.text.as_str();
-        let chars = text.chars().count();
-        let word_list: Vec<&str> = text.split_whitespace().collect();
-        let letters: usize = word_list.iter().map(|w| w.chars().count()).sum();
-        let capitalised = word_list.iter().filter(|w| w.chars().next().is_some_and(char::is_uppercase)).count();
-        let digits = text.chars().filter(char::is_ascii_digit).count();
+        // One pass over the characters, one over the words.
+        let (mut chars, mut digits, mut commas, mut stops) = (0usize, 0usize, 0usize, 0usize);
+        for c in text.chars() {
+            chars += 1;
+            match c {
+                '0'..='9' => digits += 1,
+                ',' => commas += 1,
+                '.' | '!' | '?' => stops += 1,
+                _ => {}
+            }
+        }
+        let (mut spaced, mut letters, mut capitalised) = (0usize, 0usize, 0usize);
+        for w in text.split_whitespace() {
+            spaced += 1;
+            letters += w.chars().count();
+            capitalised += usize::from(w.chars().next().is_some_and(char::is_uppercase));
+        }
         let trimmed = text.trim_end_matches(['"', '\'', '”', '’', ')', ' ']);
         let ends = trimmed.ends_with(['.', '!', '?', ':', '…']);
-        let commas = text.matches(',').count();
-        let stops = text.matches(['.', '!', '?']).count();
         let words = b.words as f32;
         f[0] = ln(b.words);
         f[1] = ln(chars);
@@ -525,8 +562,8 @@ pub fn features(blocks: &[Block], extracted: &str, title: Option<&str>) -> Vec<[
         f[3] = f32::from(u8::from(ends));
         f[4] = commas as f32 / words;
         f[5] = stops as f32 / words;
-        f[6] = letters as f32 / word_list.len().max(1) as f32;
-        f[7] = capitalised as f32 / word_list.len().max(1) as f32;
+        f[6] = letters as f32 / spaced.max(1) as f32;
+        f[7] = capitalised as f32 / spaced.max(1) as f32;
         f[8] = digits as f32 / chars.max(1) as f32;
         f[9] = ln(text.lines().count());
         f[10] = i as f32 / n.max(1) as f32;
@@ -581,20 +618,26 @@ pub fn features(blocks: &[Block], extracted: &str, title: Option<&str>) -> Vec<[
         f[45] = kept_words / total_words.max(1) as f32;
         f[46] = words / max_words as f32;
         f[47] = ln(run[i]);
-        f[48] = ln(parent_words.get(&b.parent).copied().unwrap_or(0));
+        f[48] = ln(parent_words[slot(b.ancestors[0])]);
         if !title_tokens.is_empty() {
-            let own: Vec<String> = tokens(text).collect();
-            let shared = own.iter().filter(|t| title_tokens.contains(t)).count();
-            f[49] = shared as f32 / own.len().max(title_tokens.len()).max(1) as f32;
+            let (mut own, mut shared) = (0usize, 0usize);
+            for t in raw_tokens(text) {
+                own += 1;
+                shared += usize::from(title_tokens.iter().any(|tt| same_lowercase(tt, t)));
+            }
+            f[49] = shared as f32 / own.max(title_tokens.len()).max(1) as f32;
         }
         f[50] = f32::from(u8::from(first_kept == Some(i)));
         f[51] = f32::from(u8::from(last_kept.is_some_and(|l| i > l)));
-        // The shapes of page furniture the rules of `boilerplate` know.
-        f[52] = f32::from(u8::from(boilerplate::is_byline(text)));
-        f[53] = f32::from(u8::from(boilerplate::is_dateline(text)));
-        f[54] = f32::from(u8::from(boilerplate::is_label(text)));
-        f[55] = f32::from(u8::from(boilerplate::is_furniture(text)));
-        f[56] = f32::from(u8::from(boilerplate::is_see_also_heading(text)));
+        // The shapes of page furniture the rules of `boilerplate` know; none is longer than
+        // `boilerplate::FURNITURE_WORDS` words.
+        if spaced <= boilerplate::FURNITURE_WORDS {
+            f[52] = f32::from(u8::from(boilerplate::is_byline(text)));
+            f[53] = f32::from(u8::from(boilerplate::is_dateline(text)));
+            f[54] = f32::from(u8::from(boilerplate::is_label(text)));
+            f[55] = f32::from(u8::from(boilerplate::is_furniture(text)));
+            f[56] = f32::from(u8::from(boilerplate::is_see_also_heading(text)));
+        }
         f[57] = repeats[i];
         for &c in &b.classes {
             f[BASE_FEATURES + usize::from(c)] = 1.0;
@@ -644,6 +687,14 @@ mod tests {
         assert!(blocks[2].classes.contains(&bucket("body")));
         assert!(blocks[2].classes.contains(&bucket("article")));
         assert!(!blocks[0].classes.contains(&bucket("body")) || bucket("body") == bucket("site"));
+        // The heading and both paragraphs sit in one division, the two list items in one list;
+        // the menu is elsewhere, and the page's root is past the outermost element.
+        let division = blocks[1].ancestors[1];
+        assert!(blocks[2..4].iter().all(|b| b.ancestors[1] == division && b.ancestors[0] != division));
+        assert_ne!(blocks[0].ancestors[1], division);
+        assert_eq!(blocks[4].ancestors[1], blocks[5].ancestors[1]);
+        assert_ne!(blocks[4].ancestors[0], blocks[5].ancestors[0]);
+        assert_eq!(blocks[0].ancestors[3], NO_ELEMENT);
     }
 
     #[test]
@@ -651,7 +702,7 @@ mod tests {
         let blocks = segment(PAGE);
         let extracted = "Harbour reopens after storm\n\nThe harbour at Kellin Bay reopened on Tuesday, three days after \
                          the storm, the port authority said.\n\nFishing boats left at dawn. Ferries follow on Friday.";
-        let f = features(&blocks, extracted, Some("Harbour reopens after storm"));
+        let f = features(&blocks, extracted, Some("HARBOUR Reopens after storm"));
         assert_eq!(f.len(), blocks.len());
         let name = |n: &str| FEATURE_NAMES.iter().position(|x| *x == n).unwrap();
         assert_eq!(f[0][name("link_density")], 1.0);
@@ -666,6 +717,10 @@ mod tests {
         assert_eq!(f[4][name("in_li")], 1.0);
         assert_eq!(f[5][name("after_last_kept")], 1.0);
         assert_eq!(f[1][name("is_first_kept")], 1.0);
+        // The paragraphs' parents hold 17 and 10 words; the two list items one <li> each.
+        assert_eq!(f[2][name("same_parent_log_words")], 18f32.ln());
+        assert_eq!(f[4][name("same_parent_log_words")], 3f32.ln());
+        assert!(!same_lowercase("straße", "STRASSE") && same_lowercase("kellin", "KELLIN"));
     }
 
     #[test]

@@ -93,6 +93,10 @@ fn key(s: &str) -> String {
     s.chars().filter(|c| c.is_alphanumeric()).flat_map(char::to_lowercase).collect()
 }
 
+/// No furniture shape ([`is_byline`], [`is_dateline`], [`is_label`], [`is_furniture`],
+/// [`is_see_also_heading`]) has more white-space separated words than this.
+pub(super) const FURNITURE_WORDS: usize = 15;
+
 fn words(s: &str) -> usize {
     s.split_whitespace().count()
 }
@@ -162,7 +166,7 @@ const FURNITURE_PREFIXES: &[&str] = &[
 ];
 
 pub(super) fn is_furniture(p: &str) -> bool {
-    if words(p) > 15 {
+    if words(p) > FURNITURE_WORDS {
         return false;
     }
     let k = key(p);

@@ -106,7 +106,7 @@ impl RawRecord {
             return Ok(None);
         }
         // `<>` or `<urn:uuid:>` is no id either.
-        let id = match self.fields.get("WARC-Record-ID").map(|id| record_id(id)) {
+        let id = match self.fields.get("WARC-Record-ID").map(record_id) {
             Some(id) if !id.is_empty() => id,
             _ => format!("record {}", self.number),
         };
