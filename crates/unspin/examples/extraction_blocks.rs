@@ -55,7 +55,7 @@ fn run() -> Result<(), String> {
                 found
                     .iter()
                     .zip(features)
-                    .map(|(b, f)| serde_json::json!({ "text": b.text, "words": b.words, "ancestors": b.ancestors, "features": f.to_vec() }))
+                    .map(|(b, f)| serde_json::json!({ "text": b.text, "words": b.words, "features": f.to_vec() }))
                     .collect()
             }
             Err(e) => {

@@ -27,11 +27,8 @@ pub const FEATURES: usize = BASE_FEATURES + CLASS_BUCKETS;
 
 const BASE_FEATURES: usize = 58;
 
-/// How many enclosing block-level elements a [`Block`] records.
-pub const ANCESTORS: usize = 4;
-
-/// An ancestor slot past the page's root.
-pub const NO_ELEMENT: u32 = u32::MAX;
+/// The parent of a block outside every block-level element.
+const NO_ELEMENT: u32 = u32::MAX;
 
 /// The names of the features before the class buckets, for the training script's reports.
 pub const FEATURE_NAMES: [&str; BASE_FEATURES] = [
@@ -108,10 +105,8 @@ pub struct Block {
     /// Sections it sits in (bits of [`Within`]).
     within: u32,
     depth: usize,
-    /// The block-level elements it sits in, innermost first ([`NO_ELEMENT`] past the root): the
-    /// blocks that share one are a section of the page, and a second stage reads how much of a
-    /// section the first kept.
-    pub ancestors: [u32; ANCESTORS],
+    /// The block-level element it belongs to ([`NO_ELEMENT`] for none), to group siblings.
+    parent: u32,
     /// Hashed words of its ancestors' `class` and `id`, as bucket indices.
     classes: Vec<u16>,
     /// Its 4-token [`shingles`].
@@ -207,7 +202,7 @@ struct Context {
     tag: Tag,
     within: u32,
     depth: usize,
-    ancestors: [u32; ANCESTORS],
+    parent: u32,
     /// How many of the walker's `classes` are its elements'.
     classes: usize,
 }
@@ -274,7 +269,7 @@ impl Walker {
             tag: ctx.tag,
             within: ctx.within,
             depth: ctx.depth,
-            ancestors: ctx.ancestors,
+            parent: ctx.parent,
             classes: self.classes[..ctx.classes].to_vec(),
             shingles: shingles(&text),
             text,
@@ -325,8 +320,7 @@ impl Walker {
                 self.flush(ctx);
                 inner.tag = tag_of(name);
                 inner.depth += 1;
-                inner.ancestors.copy_within(..ANCESTORS - 1, 1);
-                inner.ancestors[0] = self.elements;
+                inner.parent = self.elements;
                 self.elements = self.elements.saturating_add(1);
                 self.walk(&child, &inner);
                 self.flush(&inner);
@@ -378,7 +372,7 @@ fn bucket(word: &str) -> u16 {
 pub fn segment(html: &str) -> Vec<Block> {
     let doc = Document::from(html);
     let root = doc.root();
-    let ctx = Context { tag: Tag::Other, within: 0, depth: 0, ancestors: [NO_ELEMENT; ANCESTORS], classes: 0 };
+    let ctx = Context { tag: Tag::Other, within: 0, depth: 0, parent: NO_ELEMENT, classes: 0 };
     let mut walker = Walker { blocks: Vec::new(), text: String::new(), link_words: 0, elements: 0, classes: Vec::new() };
     walker.walk(&root, &ctx);
     walker.flush(&ctx);
@@ -510,12 +504,11 @@ pub fn features(blocks: &[Block], extracted: &str, title: Option<&str>) -> Vec<[
     let title_tokens: Vec<String> = title.map(|t| tokens(t).collect()).unwrap_or_default();
     let ln = |x: usize| (1.0 + x as f32).ln();
     let density = |b: &Block| if b.words == 0 { 0.0 } else { b.link_words as f32 / b.words as f32 };
-    // Words of the blocks that share a block-level parent (element ids count from 0; the page's
-    // root, NO_ELEMENT, is the last slot).
+    // Words of the blocks that share a block-level parent, by the parent's id (slot 0: none).
     let slot = |id: u32| if id == NO_ELEMENT { 0 } else { id as usize + 1 };
-    let mut parent_words = vec![0usize; blocks.iter().map(|b| slot(b.ancestors[0]) + 1).max().unwrap_or(0)];
+    let mut parent_words = vec![0usize; blocks.iter().map(|b| slot(b.parent) + 1).max().unwrap_or(0)];
     for b in blocks {
-        parent_words[slot(b.ancestors[0])] += b.words;
+        parent_words[slot(b.parent)] += b.words;
     }
     // Lengths of runs of consecutive kept blocks, for each block in one.
     let mut run = vec![0usize; n];
@@ -618,7 +611,7 @@ pub fn features(blocks: &[Block], extracted: &str, title: Option<&str>) -> Vec<[
         f[45] = kept_words / total_words.max(1) as f32;
         f[46] = words / max_words as f32;
         f[47] = ln(run[i]);
-        f[48] = ln(parent_words[slot(b.ancestors[0])]);
+        f[48] = ln(parent_words[slot(b.parent)]);
         if !title_tokens.is_empty() {
             let (mut own, mut shared) = (0usize, 0usize);
             for t in raw_tokens(text) {
@@ -687,14 +680,17 @@ mod tests {
         assert!(blocks[2].classes.contains(&bucket("body")));
         assert!(blocks[2].classes.contains(&bucket("article")));
         assert!(!blocks[0].classes.contains(&bucket("body")) || bucket("body") == bucket("site"));
-        // The heading and both paragraphs sit in one division, the two list items in one list;
-        // the menu is elsewhere, and the page's root is past the outermost element.
-        let division = blocks[1].ancestors[1];
-        assert!(blocks[2..4].iter().all(|b| b.ancestors[1] == division && b.ancestors[0] != division));
-        assert_ne!(blocks[0].ancestors[1], division);
-        assert_eq!(blocks[4].ancestors[1], blocks[5].ancestors[1]);
-        assert_ne!(blocks[4].ancestors[0], blocks[5].ancestors[0]);
-        assert_eq!(blocks[0].ancestors[3], NO_ELEMENT);
+        // Every block here is its own element's text: no two share a parent.
+        for (i, a) in blocks.iter().enumerate() {
+            assert_ne!(a.parent, NO_ELEMENT);
+            assert!(blocks[i + 1..].iter().all(|b| b.parent != a.parent), "block {i}");
+        }
+        // Text either side of a nested element is its container's, one parent.
+        let split = segment("<div>Before the list <ul><li>one item</li></ul> and after it</div>");
+        let texts: Vec<&str> = split.iter().map(|b| b.text.as_str()).collect();
+        assert_eq!(texts, ["Before the list", "one item", "and after it"]);
+        assert_eq!(split[0].parent, split[2].parent);
+        assert_ne!(split[0].parent, split[1].parent);
     }
 
     #[test]

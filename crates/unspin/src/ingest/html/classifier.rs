@@ -44,7 +44,6 @@ pub struct Model {
 struct Stage {
     base: f32,
     depth: u32,
-    trees: usize,
     splits: Vec<Split>,
     leaves: Vec<f32>,
 }
@@ -127,7 +126,6 @@ impl Model {
             let mut flat = Stage {
                 base: stage.base,
                 depth,
-                trees: stage.trees.len(),
                 splits: vec![Split { feature: 0, threshold: 0.0 }; inner * stage.trees.len()],
                 leaves: vec![0.0; (inner + 1) * stage.trees.len()],
             };
@@ -175,9 +173,8 @@ impl Stage {
     fn scores<const N: usize>(&self, rows: &[[f32; N]]) -> Vec<f32> {
         let inner = (1usize << self.depth) - 1;
         let mut sums = vec![self.base; rows.len()];
-        for t in 0..self.trees {
+        for (t, leaves) in self.leaves.chunks_exact(inner + 1).enumerate() {
             let splits = &self.splits[t * inner..(t + 1) * inner];
-            let leaves = &self.leaves[t * (inner + 1)..(t + 1) * (inner + 1)];
             let step = |i: usize, row: &[f32; N]| {
                 let split = splits[i];
                 // A NaN goes right, as in the tree walk the trees were fitted with.
@@ -225,9 +222,9 @@ impl TreeFile {
         below[0]
     }
 
-    /// Writes the subtree at node `i` into the complete tree of `depth` levels at its position
-    /// `at` (breadth-first numbering): `splits` and `leaves` are the whole complete tree's, of
-    /// the depth the stage's deepest tree has.
+    /// Writes the subtree at node `i` into a complete tree at its position `at` (breadth-first
+    /// numbering): `splits` and `leaves` are the whole complete tree's, whose depth is the
+    /// stage's deepest tree's.
     fn fill(&self, i: usize, at: usize, splits: &mut [Split], leaves: &mut [f32]) {
         let inner = splits.len();
         if at >= inner {
@@ -312,7 +309,7 @@ mod tests {
     fn builtin_model_loads() {
         let model = Model::builtin();
         assert_eq!(model.stages.len(), 2, "the shipped model has both stages");
-        assert!(model.stages.iter().all(|s| s.trees > 0 && s.depth > 0));
+        assert!(model.stages.iter().all(|s| !s.leaves.is_empty() && s.depth > 0));
         assert!((0.0..1.0).contains(&model.threshold));
     }
 
