@@ -175,6 +175,23 @@ fn speakers_carry_over_to_pronouns_and_quote_continuations() {
 }
 
 #[test]
+fn phrasal_verbs_are_not_speech() {
+    let text = "Critics disagreed with the minister, saying the numbers did not add up at all. \
+                The new tariffs add to the pressure on farmers. \
+                The bank wrote off the loans. \
+                The finance minister added that the budget was balanced.";
+    let c = claims_of(text);
+    assert_eq!(c.sentences.len(), 4);
+    assert!(cues(text, &c, 0).iter().all(|(_, _, cue, _)| cue != "add"), "{:?}", cues(text, &c, 0));
+    assert_eq!(cues(text, &c, 1), []);
+    assert_eq!(cues(text, &c, 2), []);
+    assert_eq!(
+        cues(text, &c, 3),
+        [(AttributionKind::Verb, Some("The finance minister".into()), "added".into(), SourceKind::Named)]
+    );
+}
+
+#[test]
 fn scare_quotes_are_not_speech() {
     let text = "The so-called \"reform\" government signed the lease on Tuesday.";
     let c = claims_of(text);

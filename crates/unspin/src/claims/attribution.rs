@@ -445,6 +445,9 @@ pub(crate) fn find(words: &Words) -> Vec<RawAttribution> {
             if words.word(i + 1).is_some_and(|next| SPEECH_VERBS.contains(&next)) {
                 continue;
             }
+            if not_speech(w, words.word(i + 1)) {
+                continue;
+            }
             let mut cue_end = i;
             if w == "told" {
                 cue_end = match (words.word(i + 1), words.word(i + 2)) {
@@ -465,6 +468,17 @@ pub(crate) fn find(words: &Words) -> Vec<RawAttribution> {
     // A passive cue found at its participle can also be a speech verb ("it was reported"): the
     // loop takes the passive reading first, so no cue is listed twice.
     out
+}
+
+/// A speech verb that its next word turns into another verb: "the numbers do not add up",
+/// "the tariffs add to the pressure", "hard to tell apart", "the loans were written off".
+fn not_speech(verb: &str, next: Option<&str>) -> bool {
+    matches!(
+        (verb, next),
+        ("add" | "adds" | "added", Some("up" | "to"))
+            | ("tell" | "tells" | "told", Some("apart"))
+            | ("write" | "writes" | "wrote", Some("off"))
+    )
 }
 
 fn make(words: &Words, kind: AttributionKind, first: usize, last: usize, speaker: Option<(usize, usize)>) -> RawAttribution {
