@@ -145,10 +145,11 @@ fn word_or_number(s: &str, start: usize) -> (usize, bool) {
         let Some(c) = char_at(s, i) else {
             break;
         };
-        if i - start >= MAX_TOKEN_BYTES || (i > start && is_ideograph(c)) {
+        let len = c.len_utf8();
+        // The whole char must fit: a two-byte letter at byte 1,023 would make a 1,025-byte token.
+        if i + len - start > MAX_TOKEN_BYTES || (i > start && is_ideograph(c)) {
             break;
         }
-        let len = c.len_utf8();
         if is_extender(c) {
             i += len;
             continue;
@@ -197,12 +198,12 @@ fn punct(s: &str, start: usize, c: char) -> usize {
 /// such as 👩‍🚒).
 fn extenders(s: &str, mut i: usize, start: usize) -> usize {
     while let Some(c) = char_at(s, i) {
-        if !is_extender(c) || i - start >= MAX_TOKEN_BYTES {
+        if !is_extender(c) || i + c.len_utf8() - start > MAX_TOKEN_BYTES {
             break;
         }
         i += c.len_utf8();
         if c == '\u{200D}' {
-            if let Some(n) = char_at(s, i).filter(|n| !n.is_whitespace()) {
+            if let Some(n) = char_at(s, i).filter(|n| !n.is_whitespace() && i + n.len_utf8() - start <= MAX_TOKEN_BYTES) {
                 i += n.len_utf8();
             }
         }
@@ -296,5 +297,20 @@ mod tests {
         let got = tokens(&text);
         assert_eq!(got.len(), 3);
         assert!(got.iter().all(|(t, _)| t.len() == MAX_TOKEN_BYTES));
+    }
+
+    #[test]
+    fn a_cut_never_splits_or_overshoots_a_char() {
+        // A two-byte letter, a two-byte mark and a joiner with an emoji, each arriving when the
+        // token has one byte of room left (found by fuzzing: a 1,025-byte token).
+        for tail in ["é", "e\u{301}", "👩\u{200D}🚒"] {
+            let text = format!("{}{tail}{}", "x".repeat(MAX_TOKEN_BYTES - 1), "y".repeat(5));
+            let got = tokens(&text);
+            assert!(got.iter().all(|(t, _)| !t.is_empty() && t.len() <= MAX_TOKEN_BYTES), "{tail:?}: {got:?}");
+            assert_eq!(got.iter().map(|(t, _)| *t).collect::<String>(), text.split_whitespace().collect::<String>());
+        }
+        // The extenders of an emoji alone: a run of skin-tone modifiers is cut within the limit.
+        let text = format!("👍{}", "\u{1F3FD}".repeat(MAX_TOKEN_BYTES));
+        assert!(tokens(&text).iter().all(|(t, _)| t.len() <= MAX_TOKEN_BYTES));
     }
 }
