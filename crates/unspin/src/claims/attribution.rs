@@ -442,10 +442,8 @@ pub(crate) fn find(words: &Words) -> Vec<RawAttribution> {
             out.push(make(words, AttributionKind::Passive, first, i, None));
         } else if SPEECH_VERBS.contains(&w) && !words.mid_sentence_capital(i) {
             // "Reports claim": the first of two cue words is the speaker, not a cue.
-            if words.word(i + 1).is_some_and(|next| SPEECH_VERBS.contains(&next)) {
-                continue;
-            }
-            if not_speech(w, words.word(i + 1)) {
+            let next = words.word(i + 1);
+            if next.is_some_and(|next| SPEECH_VERBS.contains(&next)) || not_speech(w, next) {
                 continue;
             }
             let mut cue_end = i;

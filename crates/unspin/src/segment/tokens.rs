@@ -127,6 +127,12 @@ pub(super) fn tokenize(text: &str, range: Range<usize>, out: &mut Vec<RawToken>)
     }
 }
 
+/// Whether a token from `start` may take `len` more bytes at `end`: every char is added whole, so
+/// a two-byte letter at byte 1,023 ends the token rather than making it 1,025 bytes long.
+fn fits(start: usize, end: usize, len: usize) -> bool {
+    end + len - start <= MAX_TOKEN_BYTES
+}
+
 /// End of the word or number starting at `start`, and whether it holds a letter.
 fn word_or_number(s: &str, start: usize) -> (usize, bool) {
     let mut i = start;
@@ -136,7 +142,7 @@ fn word_or_number(s: &str, start: usize) -> (usize, bool) {
     let bytes = s.as_bytes();
     while i < bytes.len() {
         // Fast path for ASCII letters and digits, the bulk of English words.
-        if bytes[i].is_ascii_alphanumeric() && i - start < MAX_TOKEN_BYTES {
+        if bytes[i].is_ascii_alphanumeric() && fits(start, i, 1) {
             letters |= bytes[i].is_ascii_alphabetic();
             prev = char::from(bytes[i]);
             i += 1;
@@ -146,8 +152,7 @@ fn word_or_number(s: &str, start: usize) -> (usize, bool) {
             break;
         };
         let len = c.len_utf8();
-        // The whole char must fit: a two-byte letter at byte 1,023 would make a 1,025-byte token.
-        if i + len - start > MAX_TOKEN_BYTES || (i > start && is_ideograph(c)) {
+        if !fits(start, i, len) || (i > start && is_ideograph(c)) {
             break;
         }
         if is_extender(c) {
@@ -182,7 +187,7 @@ fn word_or_number(s: &str, start: usize) -> (usize, bool) {
 fn punct(s: &str, start: usize, c: char) -> usize {
     let mut i = start + c.len_utf8();
     if matches!(c, '.' | '-' | '!' | '?') {
-        while char_at(s, i) == Some(c) && i - start < MAX_TOKEN_BYTES {
+        while char_at(s, i) == Some(c) && fits(start, i, 1) {
             i += 1;
         }
     } else if is_regional_indicator(c) {
@@ -198,12 +203,12 @@ fn punct(s: &str, start: usize, c: char) -> usize {
 /// such as 👩‍🚒).
 fn extenders(s: &str, mut i: usize, start: usize) -> usize {
     while let Some(c) = char_at(s, i) {
-        if !is_extender(c) || i + c.len_utf8() - start > MAX_TOKEN_BYTES {
+        if !is_extender(c) || !fits(start, i, c.len_utf8()) {
             break;
         }
         i += c.len_utf8();
         if c == '\u{200D}' {
-            if let Some(n) = char_at(s, i).filter(|n| !n.is_whitespace() && i + n.len_utf8() - start <= MAX_TOKEN_BYTES) {
+            if let Some(n) = char_at(s, i).filter(|n| !n.is_whitespace() && fits(start, i, n.len_utf8())) {
                 i += n.len_utf8();
             }
         }
