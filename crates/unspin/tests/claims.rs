@@ -192,6 +192,21 @@ fn phrasal_verbs_are_not_speech() {
 }
 
 #[test]
+fn what_is_not_yet_said_is_no_cue() {
+    let text = "The inquiry will report by the summer. \
+                The mayor may tell the court about the contracts. \
+                Judge Maria Ortiz told the court that the contracts were legal.";
+    let c = claims_of(text);
+    assert_eq!(c.sentences.len(), 3);
+    assert_eq!(cues(text, &c, 0), []);
+    assert_eq!(cues(text, &c, 1), []);
+    assert_eq!(
+        cues(text, &c, 2),
+        [(AttributionKind::Verb, Some("Judge Maria Ortiz".into()), "told".into(), SourceKind::Named)]
+    );
+}
+
+#[test]
 fn scare_quotes_are_not_speech() {
     let text = "The so-called \"reform\" government signed the lease on Tuesday.";
     let c = claims_of(text);

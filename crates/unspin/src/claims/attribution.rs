@@ -443,7 +443,7 @@ pub(crate) fn find(words: &Words) -> Vec<RawAttribution> {
         } else if SPEECH_VERBS.contains(&w) && !words.mid_sentence_capital(i) {
             // "Reports claim": the first of two cue words is the speaker, not a cue.
             let next = words.word(i + 1);
-            if next.is_some_and(|next| SPEECH_VERBS.contains(&next)) || not_speech(w, next) {
+            if next.is_some_and(|next| SPEECH_VERBS.contains(&next)) || not_speech(w, next) || after_modal(words, i) {
                 continue;
             }
             let mut cue_end = i;
@@ -477,6 +477,13 @@ fn not_speech(verb: &str, next: Option<&str>) -> bool {
             | ("tell" | "tells" | "told", Some("apart"))
             | ("write" | "writes" | "wrote", Some("off"))
     )
+}
+
+/// A speech verb after a modal is something not yet said ("the inquiry will report by the
+/// summer", "she may tell the court"), so it attributes nothing.
+fn after_modal(words: &Words, i: usize) -> bool {
+    let prev = i.checked_sub(1).and_then(|p| words.word(p));
+    matches!(prev, Some("will" | "would" | "shall" | "should" | "must" | "can" | "could" | "may" | "might"))
 }
 
 fn make(words: &Words, kind: AttributionKind, first: usize, last: usize, speaker: Option<(usize, usize)>) -> RawAttribution {
