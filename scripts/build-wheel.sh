@@ -21,15 +21,21 @@ maturin=${MATURIN:-$(command -v maturin || true)}
 rm -rf "$data"
 trap 'rm -rf "$data"' EXIT
 mkdir -p "$data/models" "$data/runtime"
+# What the library reads at run time, and the model card; training checkpoints stay out. A
+# model's sentence model (its `sentence/` subfolder) goes with it.
+copy_model() {
+    mkdir -p "$2"
+    for f in config.json model.onnx model.ov.onnx model.u8.onnx model.safetensors sentence_heads.safetensors vocab.txt \
+        MODEL_CARD.md validation.json; do
+        [[ -f $1/$f ]] && cp "$1/$f" "$2/"
+    done
+    return 0
+}
 for model in "$root"/models/*/; do
     [[ -f $model/config.json ]] || continue
     dest=$data/models/$(basename "$model")
-    mkdir -p "$dest"
-    # What the library reads at run time, and the model card; training checkpoints stay out.
-    for f in config.json model.onnx model.ov.onnx model.u8.onnx model.safetensors sentence_heads.safetensors vocab.txt \
-        MODEL_CARD.md validation.json; do
-        [[ -f $model/$f ]] && cp "$model/$f" "$dest/"
-    done
+    copy_model "$model" "$dest"
+    [[ -f $model/sentence/config.json ]] && copy_model "$model/sentence" "$dest/sentence"
 done
 mkdir -p "$data/runtime/onnxruntime"
 cp -L "$root"/runtime/onnxruntime/libonnxruntime.so "$root"/runtime/onnxruntime/VERSION "$data/runtime/onnxruntime/"

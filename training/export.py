@@ -107,6 +107,40 @@ def write_safetensors(path: Path, tensors: dict, metadata: dict) -> dict:
             for k, v in header.items() if k != "__metadata__"}
 
 
+def write_encoder(model, out: Path, extra: dict, meta: dict, quantized: bool = True):
+    """Writes an encoder graph as the Rust engines read it: every initializer of `model` (plus the
+    `extra` f32 tensors) into out/model.safetensors, and the graph pointing into that file as
+    out/model.onnx; for a quantized graph also model.ov.onnx (OpenVINO) and model.u8.onnx (ONNX
+    Runtime without VNNI) over the same weights."""
+    out.mkdir(parents=True, exist_ok=True)
+    tensors = {ONNX_PREFIX + init.name: numpy_helper.to_array(init) for init in model.graph.initializer}
+    tensors.update(extra)
+    st = out / "model.safetensors"
+    where = write_safetensors(st, tensors, meta)
+    st.chmod(0o644)
+    for init in model.graph.initializer:
+        off, length = where[ONNX_PREFIX + init.name]
+        init.ClearField("raw_data")
+        for fld in ("float_data", "int32_data", "int64_data", "double_data", "uint64_data", "string_data"):
+            init.ClearField(fld)
+        init.data_location = onnx.TensorProto.EXTERNAL
+        del init.external_data[:]
+        for key, value in (("location", st.name), ("offset", str(off)), ("length", str(length))):
+            e = init.external_data.add()
+            e.key, e.value = key, value
+    onnx.save(model, str(out / "model.onnx"))
+    if quantized:
+        # The same weights as a graph for OpenVINO's bf16 path (see openvino_graph.py).
+        from openvino_graph import rewrite
+
+        onnx.save(rewrite(onnx.load(str(out / "model.onnx"), load_external_data=False)), str(out / "model.ov.onnx"))
+        # And for ONNX Runtime on CPUs without VNNI (see u8_graph.py).
+        import u8_graph
+
+        onnx.save(u8_graph.rewrite(onnx.load(str(out / "model.onnx"), load_external_data=False)),
+                  str(out / "model.u8.onnx"))
+
+
 def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--checkpoint", type=Path, required=True)
@@ -162,39 +196,9 @@ def main():
         diff = float(np.abs(got[0] - want[0].numpy()).max())
         print(f"max |token logit| difference ONNX vs PyTorch f32: {diff:.4f}")
 
-    args.out.mkdir(parents=True, exist_ok=True)
-    tensors = {}
-    for init in model.graph.initializer:
-        tensors[ONNX_PREFIX + init.name] = numpy_helper.to_array(init)
-    for k, v in sd.items():
-        if k.startswith("span_head."):
-            tensors[k] = v.numpy().astype(np.float32)
-    meta = {"torch_names": json.dumps(names), "format": "unspin"}
-    st = args.out / "model.safetensors"
-    where = write_safetensors(st, tensors, meta)
-    st.chmod(0o644)
-    for init in model.graph.initializer:
-        off, length = where[ONNX_PREFIX + init.name]
-        init.ClearField("raw_data")
-        for fld in ("float_data", "int32_data", "int64_data", "double_data", "uint64_data", "string_data"):
-            init.ClearField(fld)
-        init.data_location = onnx.TensorProto.EXTERNAL
-        del init.external_data[:]
-        for key, value in (("location", st.name), ("offset", str(off)), ("length", str(length))):
-            e = init.external_data.add()
-            e.key, e.value = key, value
-    onnx.save(model, str(args.out / "model.onnx"))
-    if not args.no_quantize:
-        # The same weights as a graph for OpenVINO's bf16 path (see openvino_graph.py).
-        from openvino_graph import rewrite
-
-        onnx.save(rewrite(onnx.load(str(args.out / "model.onnx"), load_external_data=False)),
-                  str(args.out / "model.ov.onnx"))
-        # And for ONNX Runtime on CPUs without VNNI (see u8_graph.py).
-        import u8_graph
-
-        onnx.save(u8_graph.rewrite(onnx.load(str(args.out / "model.onnx"), load_external_data=False)),
-                  str(args.out / "model.u8.onnx"))
+    extra = {k: v.numpy().astype(np.float32) for k, v in sd.items() if k.startswith("span_head.")}
+    write_encoder(model, args.out, extra, {"torch_names": json.dumps(names), "format": "unspin"},
+                  quantized=not args.no_quantize)
     shutil.copy(args.base / "vocab.txt", args.out / "vocab.txt")
     # The encoder's architecture, so bench/detector/baseline.py can rebuild it in transformers.
     det.bert.config.to_json_file(str(args.out / "encoder.json"))

@@ -76,6 +76,19 @@ class OpenVinoSession:
         return by_name["token_logits"], by_name["hidden"]
 
 
+def pooled(folder: Path, train_f: str, dev_f: str, text_col: str, label_col: str, positive: str, k: int):
+    """A task's train and dev files as one list: texts, labels, is_dev and fold (blocks of BLOCK
+    consecutive sentences of each file, block b in fold b mod k)."""
+    texts, y, is_dev, fold = [], [], [], []
+    for j, f in enumerate((train_f, dev_f)):
+        x, yy = read_tsv(folder / f, text_col, label_col, positive)
+        texts += x
+        y.append(yy)
+        is_dev += [j == 1] * len(x)
+        fold += [(i // BLOCK) % k for i in range(len(x))]
+    return texts, np.concatenate(y), np.array(is_dev), np.array(fold)
+
+
 def sigmoid(z):
     return 1 / (1 + np.exp(-z))
 
@@ -171,14 +184,7 @@ def main():
     report = {"folds": args.folds, "fold_blocks": BLOCK, "l2_grid": list(L2S)}
     thresholds = {"alone": {}, "context": {}}
     for name, (folder, train_f, dev_f, tc, lc, posv, measure, mname) in tasks.items():
-        texts, y, is_dev, fold = [], [], [], []
-        for k, f in enumerate((train_f, dev_f)):
-            x, yy = read_tsv(folder / f, tc, lc, posv)
-            texts += x
-            y.append(yy)
-            is_dev += [k == 1] * len(x)
-            fold += [(i // BLOCK) % args.folds for i in range(len(x))]
-        y, is_dev, fold = np.concatenate(y), np.array(is_dev), np.array(fold)
+        texts, y, is_dev, fold = pooled(folder, train_f, dev_f, tc, lc, posv, args.folds)
         feats = {"alone": [], "context": []}
         for engine, sess in sessions.items():
             for reading in ("alone", "context"):

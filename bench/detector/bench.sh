@@ -45,12 +45,30 @@ read -r _ py_kb <"$out/py.time"
 
 # One typical article (the one closest to 800 words), end to end with model load: median of 5.
 one=$(for f in "$dir"/*.txt; do echo "$(( $(wc -w <"$f") - 800 )) $f"; done | sed 's/^-//' | sort -n | head -1 | cut -d' ' -f2)
-for engine in openvino onnxruntime; do
-    for _ in 1 2 3 4 5; do
-        /usr/bin/time -f "%e" -a -o "$out/one-$engine.time" "$bin" analyze --engine "$engine" --model "$model" \
-            --threads "$threads" "$one" >/dev/null
+# time_one NAME MODEL: five runs on each engine into $out/NAME-ENGINE.time.
+time_one() {
+    for engine in openvino onnxruntime; do
+        for _ in 1 2 3 4 5; do
+            /usr/bin/time -f "%e" -a -o "$out/$1-$engine.time" "$bin" analyze --engine "$engine" --model "$2" \
+                --threads "$threads" "$one" >/dev/null
+        done
     done
-done
+}
+time_one one "$model"
+
+# A model that names a sentence model (the accurate one): the same article without it, for the
+# cost the sentence model adds (a copy of the folder whose config drops `sentence_model`, so its
+# own heads score every sentence task).
+if grep -q '"sentence_model"' "$model/config.json"; then
+    bare=$out/bare-model
+    mkdir -p "$bare"
+    # Copies, not links: OpenVINO refuses weights that resolve outside the graph's folder.
+    for f in "$model"/*; do if [[ -f $f ]]; then cp "$f" "$bare/"; fi; done
+    rm "$bare/config.json"
+    "$python" -c 'import json, sys; c = json.load(open(sys.argv[1])); c.pop("sentence_model"); c.pop("sentence_model_tasks", None); json.dump(c, open(sys.argv[2], "w"))' \
+        "$model/config.json" "$bare/config.json"
+    time_one bare "$bare"
+fi
 
 "$python" - "$out" "$n" "$one" <<'PY'
 import json, sys
@@ -73,4 +91,11 @@ words = len(open(one, encoding='utf-8').read().split())
 for label, *_, one_s in rows:
     print(f"one article end to end, {label} ({words} words, model load included): {one_s:.2f} s")
 print(f"  [{one}]")
+import os
+for engine, label in (("openvino", "OpenVINO bf16"), ("onnxruntime", "ONNX Runtime int8")):
+    bare = f"{out}/bare-{engine}.time"
+    if os.path.exists(bare):
+        with_s = sorted(float(x) for x in open(f"{out}/one-{engine}.time").read().split())[2]
+        without = sorted(float(x) for x in open(bare).read().split())[2]
+        print(f"  of which the sentence model, {label}: {with_s - without:+.2f} s ({without:.2f} s without it)")
 PY

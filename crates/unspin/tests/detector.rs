@@ -20,9 +20,14 @@ fn default_model_dir() -> std::path::PathBuf {
     model_dir(None).unwrap_or_else(|e| panic!("the default model must be installed: {e}"))
 }
 
-/// The model's name, as analyses record it (`claims.scorer`): its folder's name.
+/// The sentence scorer's name, as analyses record it (`claims.scorer`): the model folder's name,
+/// joined with that of the sentence model it names (`unspin-ptc-mpnet+unspin-checkthat-minilm`).
 fn model_name() -> String {
-    default_model_dir().file_name().unwrap().to_string_lossy().into_owned()
+    let folder = default_model_dir().file_name().unwrap().to_string_lossy().into_owned();
+    match scorer().sentence_model() {
+        Some(model) => format!("{folder}+{}", model.config().name),
+        None => folder,
+    }
 }
 
 /// The shipped model with 2 threads over `sessions` sessions, on the default engine.
@@ -357,8 +362,16 @@ fn the_engine_is_chosen_and_a_missing_library_is_explained() {
     let dir = tempfile::tempdir().unwrap();
     for f in std::fs::read_dir(default_model_dir()).unwrap() {
         let f = f.unwrap().path();
-        if f.file_name().unwrap() != "model.ov.onnx" {
-            std::fs::copy(&f, dir.path().join(f.file_name().unwrap())).unwrap();
+        let to = dir.path().join(f.file_name().unwrap());
+        if f.is_dir() {
+            // The sentence model's folder, whole.
+            std::fs::create_dir(&to).unwrap();
+            for g in std::fs::read_dir(&f).unwrap() {
+                let g = g.unwrap().path();
+                std::fs::copy(&g, to.join(g.file_name().unwrap())).unwrap();
+            }
+        } else if f.file_name().unwrap() != "model.ov.onnx" {
+            std::fs::copy(&f, &to).unwrap();
         }
     }
     let old = NeuralDetector::load(&ModelOptions {

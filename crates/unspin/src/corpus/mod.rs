@@ -71,18 +71,28 @@ impl ModelId {
     }
 
     /// The model in `dir`: its folder name, and as version the first 16 hex digits of the SHA-256
-    /// of its `config.json` and weight files, followed by `settings`.
+    /// of its `config.json` and weight files (and those of the sentence model its config names),
+    /// followed by `settings`.
     pub fn of_model_dir(dir: &Path, settings: &str) -> Result<Self> {
         let mut hasher = Sha256::new();
-        for file in ["config.json", "model.safetensors", "sentence_heads.safetensors"] {
+        let mut files: Vec<PathBuf> =
+            ["config.json", "model.safetensors", "sentence_heads.safetensors"].iter().map(PathBuf::from).collect();
+        let sentence_model = std::fs::read_to_string(dir.join("config.json"))
+            .ok()
+            .and_then(|raw| serde_json::from_str::<serde_json::Value>(&raw).ok())
+            .and_then(|cfg| cfg.get("sentence_model").and_then(|v| v.as_str()).map(PathBuf::from));
+        if let Some(sub) = sentence_model {
+            files.extend([sub.join("config.json"), sub.join("model.safetensors")]);
+        }
+        for (k, file) in files.iter().enumerate() {
             let path = dir.join(file);
             match std::fs::read(&path) {
                 Ok(bytes) => {
-                    hasher.update(file.as_bytes());
+                    hasher.update(file.to_string_lossy().as_bytes());
                     hasher.update((bytes.len() as u64).to_le_bytes());
                     hasher.update(&bytes);
                 }
-                Err(e) if e.kind() == std::io::ErrorKind::NotFound && file != "config.json" => {}
+                Err(e) if e.kind() == std::io::ErrorKind::NotFound && k != 0 => {}
                 Err(source) => return Err(Error::Io { origin: crate::error::Origin::file(path), source }),
             }
         }

@@ -40,6 +40,14 @@ pub struct ModelConfig {
     /// tasks fall back to `sentence_thresholds`.
     #[serde(default)]
     pub context_thresholds: std::collections::BTreeMap<String, f32>,
+    /// A subfolder holding a sentence model ([`super::SentenceModel`]) that scores sentences in
+    /// place of the sentence heads.
+    #[serde(default)]
+    pub sentence_model: Option<String>,
+    /// The tasks the sentence model scores (absent: all of its tasks); the others come from
+    /// the sentence heads.
+    #[serde(default)]
+    pub sentence_model_tasks: Option<Vec<String>>,
 }
 
 /// The sentence tasks unspin knows.
@@ -89,6 +97,12 @@ impl ModelConfig {
         }
         if let Some(w) = cfg.thresholds.widen.iter().find(|w| !cfg.labels.contains(w)) {
             return Err(bad(format!("thresholds.widen names {w:?}, which is not one of the labels")));
+        }
+        if let Some(sub) = &cfg.sentence_model {
+            let plain = Path::new(sub).components().all(|c| matches!(c, std::path::Component::Normal(_)));
+            if sub.is_empty() || !plain {
+                return Err(bad(format!("sentence_model {sub:?} must name a subfolder of the model folder")));
+            }
         }
         for task in &cfg.sentence_heads {
             if !SENTENCE_TASKS.contains(&task.as_str()) {

@@ -16,24 +16,28 @@
 //! 5. when the model has sentence heads, every sentence's token states (averaged where windows
 //!    overlap) are pooled into their mean, and a logistic regression per task gives its
 //!    check-worthiness and subjectivity ([`span_head::SentenceHeads`]): the same forward pass
-//!    feeds the technique spans and the claims stage.
+//!    feeds the technique spans and the claims stage. A model may also name a sentence model
+//!    ([`sentence`]), an encoder fine-tuned on the sentence tasks that reads each sentence
+//!    alone, for some or all tasks (`sentence_model_tasks`).
 //!
 //! A model folder (`models/unspin-ptc-minilm/`, later `models/unspin-ptc-mpnet/`; [`models`]
 //! finds them by name) holds `model.onnx`, `model.ov.onnx`, `model.u8.onnx` (see
 //! [`engine`]), `model.safetensors`, `config.json`
-//! and the vocabulary its config names, and `sentence_heads.safetensors` when it scores
-//! sentences; `training/` makes them.
+//! and the vocabulary its config names, and `sentence_heads.safetensors` or a sentence model's
+//! subfolder when it scores sentences; `training/` makes them.
 
 pub mod config;
 pub mod decode;
+mod encoder;
 pub mod engine;
 pub mod models;
+pub mod sentence;
 pub mod span_head;
 
 use std::ops::Range;
 use std::path::PathBuf;
 
-use crate::detect::wordpiece::{WordPiece, WordPieceToken};
+use crate::detect::wordpiece::WordPieceToken;
 use crate::claims::{SentenceScorer, SentenceScores, SentenceScoring};
 use crate::detect::{Detection, Detector, Technique, TechniqueSpan};
 use crate::error::{Error, Result};
@@ -44,8 +48,9 @@ use crate::Document;
 pub use config::ModelConfig;
 pub use engine::{int8_is_exact, EngineKind, EngineOptions, LIBRARY};
 pub use models::{model_dir, DEFAULT_MODEL_NAME, SHIPPED_MODELS};
+pub use sentence::{SentenceModel, SentenceModelConfig};
 
-use engine::Engine;
+use encoder::Encoder;
 use span_head::{sigmoid, Heads, SentenceHeads};
 
 /// Largest number of tokens read as one unit; longer texts are cut at sentence starts.
@@ -73,10 +78,15 @@ impl ModelOptions {
 pub struct NeuralDetector {
     config: ModelConfig,
     techniques: Vec<Technique>,
-    tokenizer: WordPiece,
-    engine: Engine,
+    encoder: Encoder,
     heads: Heads,
+    /// Heads on the detector's own token states: one pass for spans and sentences.
     sentence: Option<SentenceHeads>,
+    /// A sentence model of its own, which reads each sentence alone, and the tasks it scores in
+    /// place of the heads.
+    sentence_model: Option<(SentenceModel, Vec<String>)>,
+    /// The name analyses record as their sentence scorer.
+    scorer_name: String,
     batch: usize,
 }
 
@@ -121,8 +131,7 @@ impl NeuralDetector {
         let techniques = config
             .techniques()
             .map_err(|e| Error::Model { path: dir.join("config.json"), message: e.to_string() })?;
-        let tokenizer = WordPiece::from_spec(&config.tokenizer, dir)?;
-        let engine = Engine::load(dir, &options.engine)?;
+        let encoder = Encoder::load(dir, &config.tokenizer, &options.engine)?;
         let heads = Heads::read(&dir.join("model.safetensors"), 2, techniques.len())?;
         let sentence = if config.sentence_heads.is_empty() {
             None
@@ -130,12 +139,78 @@ impl NeuralDetector {
             let path = dir.join("sentence_heads.safetensors");
             Some(SentenceHeads::read(&path, heads.hidden(), config.sentence_heads.len())?)
         };
-        Ok(NeuralDetector { config, techniques, tokenizer, engine, heads, sentence, batch: options.batch.max(1) })
+        let sentence_model = match &config.sentence_model {
+            None => None,
+            Some(sub) => {
+                // On ONNX Runtime whichever engine runs the encoder: one short call per sentence
+                // costs OpenVINO about four times as much (bench/README.md).
+                let engine = EngineOptions { kind: EngineKind::OnnxRuntime, ..options.engine.clone() };
+                let model = SentenceModel::load(&dir.join(sub), &engine)?;
+                let tasks = config.sentence_model_tasks.clone().unwrap_or_else(|| model.config().tasks.clone());
+                if let Some(task) = tasks.iter().find(|t| !model.config().tasks.contains(t)) {
+                    return Err(Error::Model {
+                        path: dir.join("config.json"),
+                        message: format!("sentence_model_tasks names {task:?}, which the sentence model does not score"),
+                    });
+                }
+                Some((model, tasks))
+            }
+        };
+        let scorer_name = match &sentence_model {
+            // The sentence model scores every task the heads would.
+            Some((m, tasks)) if config.sentence_heads.iter().all(|t| tasks.contains(t)) => m.config().name.clone(),
+            Some((m, _)) => format!("{}+{}", config.name, m.config().name),
+            None => config.name.clone(),
+        };
+        Ok(NeuralDetector {
+            config,
+            techniques,
+            encoder,
+            heads,
+            sentence,
+            sentence_model,
+            scorer_name,
+            batch: options.batch.max(1),
+        })
     }
 
     /// Which engine runs the encoder, and at what precision (e.g. `openvino (bf16)`).
     pub fn engine(&self) -> &str {
-        self.engine.description()
+        self.encoder.description()
+    }
+
+    /// The sentence model that scores some or all sentence tasks in place of heads on this
+    /// model's pass, if any.
+    pub fn sentence_model(&self) -> Option<&SentenceModel> {
+        self.sentence_model.as_ref().map(|(m, _)| m)
+    }
+
+    /// Whether `task` is scored by the sentence model (else by the heads, if any).
+    fn model_scores(&self, task: &str) -> bool {
+        self.sentence_model.as_ref().is_some_and(|(_, tasks)| tasks.iter().any(|t| t == task))
+    }
+
+    /// `own` with the tasks the sentence model scores taken from `model`.
+    fn merged(&self, own: Option<Vec<SentenceScores>>, model: Vec<SentenceScores>) -> Vec<SentenceScores> {
+        let mut out = own.unwrap_or_else(|| vec![SentenceScores::default(); model.len()]);
+        for (o, m) in out.iter_mut().zip(model) {
+            if self.model_scores("checkworthy") {
+                o.checkworthy = m.checkworthy;
+            }
+            if self.model_scores("subjective") {
+                o.subjective = m.subjective;
+            }
+        }
+        out
+    }
+
+    /// A task's threshold: the sentence model's for the tasks it scores, else the heads' for the
+    /// reading.
+    fn task_threshold(&self, task: &str, in_context: bool) -> f32 {
+        match &self.sentence_model {
+            Some((m, _)) if self.model_scores(task) => m.config().threshold(task),
+            _ => self.config.sentence_threshold(task, in_context),
+        }
     }
 
     pub fn config(&self) -> &ModelConfig {
@@ -144,13 +219,14 @@ impl NeuralDetector {
 
     /// Whether the model scores sentences (check-worthiness, subjectivity) too.
     pub fn has_sentence_heads(&self) -> bool {
-        self.sentence.is_some()
+        self.sentence.is_some() || self.sentence_model.is_some()
     }
 
     /// Token ids and whether each continues the previous token's word.
     fn tokens(&self, text: &str) -> (Vec<WordPieceToken>, Vec<bool>) {
-        let tokens = self.tokenizer.tokenize(text);
-        let cont = tokens.iter().map(|t| self.tokenizer.is_continuation(t.id)).collect();
+        let tokenizer = &self.encoder.tokenizer;
+        let tokens = tokenizer.tokenize(text);
+        let cont = tokens.iter().map(|t| tokenizer.is_continuation(t.id)).collect();
         (tokens, cont)
     }
 
@@ -215,26 +291,9 @@ impl NeuralDetector {
         Ok(Reading { probs, channels, starts, hidden, counts, n })
     }
 
-    /// One encoder call on `rows` of token ids (the longest first), each wrapped in the model's
-    /// framing tokens (`[CLS]` … `[SEP]`, `<s>` … `</s>`: the tokenizer spec's `cls` and `sep`)
-    /// and padded with its `pad` to the first's length. Returns the outputs and that padded
-    /// length.
+    /// One encoder call on `rows` of token ids ([`Encoder::forward`]), checked against the heads.
     fn forward(&self, rows: &[&[u32]]) -> Result<(engine::Forward, usize)> {
-        let special = self.tokenizer.special_ids();
-        let t = rows.first().map_or(0, |r| r.len()) + 2;
-        let mut input = vec![i64::from(special.pad); rows.len() * t];
-        let mut mask = vec![0i64; rows.len() * t];
-        for (b, ids) in rows.iter().enumerate() {
-            let l = ids.len();
-            let row = &mut input[b * t..(b + 1) * t];
-            row[0] = i64::from(special.cls);
-            for (slot, &id) in row[1..=l].iter_mut().zip(ids.iter()) {
-                *slot = i64::from(id);
-            }
-            row[l + 1] = i64::from(special.sep);
-            mask[b * t..b * t + l + 2].iter_mut().for_each(|m| *m = 1);
-        }
-        let out = self.engine.forward(input, mask, rows.len(), t)?;
+        let (out, t) = self.encoder.forward(rows)?;
         if out.hidden_size != self.heads.hidden() {
             return Err(Error::Runtime(format!(
                 "the encoder gives {} hidden values per token, the heads expect {}",
@@ -276,10 +335,10 @@ impl NeuralDetector {
     /// Scores with the thresholds of their reading.
     fn scoring(&self, scores: Vec<SentenceScores>, in_context: bool) -> SentenceScoring {
         SentenceScoring {
-            scorer: self.config.name.clone(),
+            scorer: self.scorer_name.clone(),
             scores,
-            checkworthy_threshold: self.config.sentence_threshold("checkworthy", in_context),
-            subjective_threshold: self.config.sentence_threshold("subjective", in_context),
+            checkworthy_threshold: self.task_threshold("checkworthy", in_context),
+            subjective_threshold: self.task_threshold("subjective", in_context),
         }
     }
 
@@ -420,6 +479,10 @@ impl NeuralDetector {
                 })
                 .collect()
         });
+        let scores = match (&self.sentence_model, sentences) {
+            (Some((model, _)), true) => Some(self.merged(scores, model.score_document(text, sentence_starts)?)),
+            _ => scores,
+        };
         Ok((found, scores))
     }
 
@@ -432,7 +495,7 @@ impl NeuralDetector {
         let h = self.heads.hidden();
         let mut out = Vec::with_capacity(texts.len());
         for text in texts {
-            let ids: Vec<u32> = self.tokenizer.tokenize(text).iter().map(|t| t.id).collect();
+            let ids: Vec<u32> = self.encoder.tokenizer.tokenize(text).iter().map(|t| t.id).collect();
             if ids.is_empty() {
                 out.push(SentenceScores::default());
             } else if ids.len() > content {
@@ -530,8 +593,10 @@ impl NeuralDetector {
 /// The sentence heads on their own: for sentence mode, or to score sentences without keeping
 /// the spans. A model without sentence heads fails with a clear error.
 impl SentenceScorer for NeuralDetector {
+    /// The model's name, joined with its sentence model's when that scores some tasks
+    /// (`unspin-ptc-mpnet+unspin-checkthat-minilm`), or the sentence model's when it scores all.
     fn name(&self) -> &str {
-        &self.config.name
+        &self.scorer_name
     }
 
     fn score(&self, doc: &Document, segmentation: &Segmentation) -> Result<Vec<SentenceScores>> {
@@ -540,17 +605,25 @@ impl SentenceScorer for NeuralDetector {
     }
 
     fn score_texts(&self, texts: &[&str]) -> Result<SentenceScoring> {
-        let heads = self.no_heads()?;
-        Ok(self.scoring(self.score_alone(heads, texts)?, false))
+        self.no_heads()?;
+        let own = match &self.sentence {
+            Some(heads) => Some(self.score_alone(heads, texts)?),
+            None => None,
+        };
+        let scores = match &self.sentence_model {
+            Some((model, _)) => self.merged(own, model.score_alone(texts)?),
+            None => own.unwrap_or_default(),
+        };
+        Ok(self.scoring(scores, false))
     }
 
     /// For [`SentenceScorer::score`], which reads sentences in their document.
     fn checkworthy_threshold(&self) -> f32 {
-        self.config.sentence_threshold("checkworthy", true)
+        self.task_threshold("checkworthy", true)
     }
 
     fn subjective_threshold(&self) -> f32 {
-        self.config.sentence_threshold("subjective", true)
+        self.task_threshold("subjective", true)
     }
 }
 
@@ -560,10 +633,14 @@ fn sentence_starts(segmentation: &Segmentation) -> Vec<usize> {
 }
 
 impl NeuralDetector {
-    fn no_heads(&self) -> Result<&SentenceHeads> {
-        self.sentence.as_ref().ok_or_else(|| Error::Scorer {
+    fn no_heads(&self) -> Result<()> {
+        if self.has_sentence_heads() {
+            return Ok(());
+        }
+        Err(Error::Scorer {
             scorer: self.config.name.clone(),
-            message: "this model has no sentence heads (no sentence_heads in its config.json)".into(),
+            message: "this model does not score sentences (its config.json names no sentence_heads or sentence_model)"
+                .into(),
         })
     }
 }
