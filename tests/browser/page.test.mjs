@@ -20,12 +20,14 @@ const browserPath = process.env.CHROMIUM || '/usr/bin/chromium';
 const artifacts = process.env.ARTIFACTS ? resolve(process.env.ARTIFACTS) : join(repo, 'target', 'browser-artifacts');
 const article = readFileSync(join(repo, 'examples', 'article9001.txt'), 'utf8');
 // For the claims panel: a named quote, an "according to" source, a hedge, an insinuating
-// question and a claim resting on no source (split over a line break).
+// question and a claim resting on no source (split over a line break). Each claim states a fact
+// that can be checked (a figure, a date, an act), so that whichever model scores them, they read
+// as check-worthy.
 const claimsArticle = 'Harbour “deal” under fire\n\n'
-  + '“We have secured the best terms in a generation,” said Maria Lopez, the trade minister. '
+  + '“We have cut port fees by 40 percent since March,” said Maria Lopez, the trade minister. '
   + 'According to sources close to the ministry, the contract was signed in secret.\n'
   + 'The port authority has reportedly lost millions on the lease. Who really benefits from this? '
-  + 'The lease will run for ninety-nine years\nand cannot be cancelled.\n';
+  + 'The lease, signed in 2019, runs for 99 years\nand cannot be cancelled.\n';
 
 let failures = 0;
 async function check(name, fn) {
@@ -226,15 +228,15 @@ try {
       assert(item, `no claim starting ${JSON.stringify(start)} in ${JSON.stringify(items)}`);
       return item;
     };
-    assert(find('“We have secured').source === 'Named: Maria Lopez', `named: ${JSON.stringify(find('“We have'))}`);
+    assert(find('“We have cut').source === 'Named: Maria Lopez', `named: ${JSON.stringify(find('“We have'))}`);
     const vague = find('According to sources');
     assert(vague.source === 'Vague: sources close to the ministry', `vague: ${JSON.stringify(vague)}`);
     assert(!vague.unattributed, 'an attributed claim has no badge');
     assert(find('The port authority').badges.includes('hedged: reportedly'), 'the hedge is flagged');
     assert(find('Who really benefits').badges.includes('insinuation: Who really'), 'the insinuation is flagged');
-    const bare = find('The lease will run');
+    const bare = find('The lease, signed');
     assert(bare.unattributed && bare.source === 'unattributed', `unattributed: ${JSON.stringify(bare)}`);
-    assert(bare.text === 'The lease will run for ninety-nine years and cannot be cancelled.', bare.text);
+    assert(bare.text === 'The lease, signed in 2019, runs for 99 years and cannot be cancelled.', bare.text);
     assert(items.filter((i) => i.unattributed).length === want.claims.summary.unattributed, 'one badge per unattributed claim');
     // The model's sentence heads scored every sentence: each item shows the API's scores.
     assert(want.claims.basis === 'checkworthy', `basis ${want.claims.basis}`);
@@ -274,11 +276,11 @@ try {
     // Pressing it again clears it.
     await page.click(`#claims button[data-sentence="${vague.sentence}"]`);
     assert((await page.$$('#article .sentence-focus')).length === 0, 'pressing again clears the highlight');
-    // Back to the example article for the export checks.
-    await analyseText(page, article);
   });
 
   await check('JSON and Label Studio exports download the server\'s output', async () => {
+    // Its own article, so that a failure above cannot carry into these checks.
+    await analyseText(page, article);
     const [download] = await Promise.all([page.waitForEvent('download'), page.click('#export-json')]);
     const json = JSON.parse(readFileSync(await download.path(), 'utf8'));
     assert(typeof json.schema_version === 'string' && json.generator.startsWith('unspin'), 'a versioned unspin document');
