@@ -8,6 +8,7 @@
     python sentence_ft.py ... --out OUT final --epochs N
     # its folder as the Rust side reads it, calibration and thresholds from the report
     python sentence_ft.py ... --out OUT export --name NAME --to MODEL_DIR/sentence
+    # any command on one task only: --tasks subjective (or checkworthy), with an --out of its own
 
 `sentence_cv.py` fits logistic regressions on a frozen encoder (the detector's); here the whole
 encoder is fine-tuned on the CheckThat! sentences, read alone ([first] sentence [last], as
@@ -363,6 +364,8 @@ def main():
     ap.add_argument("--lr", type=float, default=3e-5)
     ap.add_argument("--head-lr", type=float, default=1e-3)
     ap.add_argument("--subj-repeat", type=int, default=4)
+    ap.add_argument("--tasks", nargs="+", choices=list(TASKS), default=list(TASKS),
+                    help="which tasks the model learns (default: both); the others are left out everywhere")
     ap.add_argument("--max-len", type=int, default=128)
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--fixed-epoch", action="store_true",
@@ -373,6 +376,9 @@ def main():
     args = ap.parse_args()
     if args.folds is None:
         args.folds = list(range(args.k))
+    # Every command reads the task list from TASKS: narrow it once, here.
+    for name in [n for n in TASKS if n not in args.tasks]:
+        del TASKS[name]
     torch.set_num_threads(args.threads)
     data = load_data(args)
     if args.command == "report":
