@@ -107,10 +107,23 @@ def batches(encs, idx, batch, pad, shuffle, rng):
         yield rows, ids, mask, content
 
 
+def cpu_has_bf16() -> bool:
+    """Whether the CPU multiplies bf16 natively (AVX-512 BF16 or AMX). Without it PyTorch emulates
+    bf16 autocast, about 12x slower than f32 (measured on a Zen 3 EPYC: 20 s a step against 1.7 s)."""
+    try:
+        flags = Path("/proc/cpuinfo").read_text().split()
+    except OSError:
+        return False
+    return "avx512_bf16" in flags or "amx_bf16" in flags
+
+
+BF16 = cpu_has_bf16()
+
+
 def score(model, encs, idx, pad, batch=128):
     model.eval()
     out = np.zeros((len(encs), model.out.out_features), dtype=np.float32)
-    with torch.no_grad(), torch.autocast("cpu", dtype=torch.bfloat16):
+    with torch.no_grad(), torch.autocast("cpu", dtype=torch.bfloat16, enabled=BF16):
         for rows, ids, mask, content in batches(encs, idx, batch, pad, False, None):
             out[rows] = model(ids, mask, content).float().numpy()
     model.train()
@@ -145,7 +158,7 @@ def train(args, data, encs, train_rows, held_rows, log):
     step, t0 = 0, time.time()
     for epoch in range(args.epochs):
         for brows, ids, mask, content in batches(flat_enc, rows, args.batch, pad, True, rng):
-            with torch.autocast("cpu", dtype=torch.bfloat16):
+            with torch.autocast("cpu", dtype=torch.bfloat16, enabled=BF16):
                 logits = model(ids, mask, content).float()
             t = torch.tensor(flat_task[brows])
             z = logits[torch.arange(len(brows)), t]
@@ -380,6 +393,7 @@ def main():
     for name in [n for n in TASKS if n not in args.tasks]:
         del TASKS[name]
     torch.set_num_threads(args.threads)
+    print(f"bf16 autocast: {'on' if BF16 else 'off (the CPU has no bf16 units)'}", flush=True)
     data = load_data(args)
     if args.command == "report":
         return cmd_report(args, data)
