@@ -80,15 +80,15 @@ rows = []
 # OpenVINO computes in bf16 only where the CPU has bf16 units (AVX-512 BF16 or AMX), else in f32;
 # ONNX Runtime's int8 graph reads the weights as uint8 where the CPU lacks VNNI.
 flags = open("/proc/cpuinfo").read().split()
-ov_label = "OpenVINO " + ("bf16" if "avx512_bf16" in flags or "amx_bf16" in flags else "f32")
-ort_label = "ONNX Runtime int8" + ("" if "avx512_vnni" in flags or "avx_vnni" in flags else " (u8)")
-labels = {"openvino": ov_label, "onnxruntime": ort_label}
-for engine in ("openvino", "onnxruntime"):
-    label = "unspin, " + labels[engine]
+labels = {
+    "openvino": "OpenVINO " + ("bf16" if "avx512_bf16" in flags or "amx_bf16" in flags else "f32"),
+    "onnxruntime": "ONNX Runtime int8" + ("" if "avx512_vnni" in flags or "avx_vnni" in flags else " (u8)"),
+}
+for engine, label in labels.items():
     secs, kb = open(f"{out}/{engine}.time").read().split()
     spans = sum(1 for _ in open(f"{out}/{engine}.labels"))
     one_s = sorted(float(x) for x in open(f"{out}/one-{engine}.time").read().split())[2]
-    rows.append((label, float(secs), int(kb), spans, one_s))
+    rows.append((f"unspin, {label}", float(secs), int(kb), spans, one_s))
 print(f"{'':32}{'articles/s':>12}{'tokens/s':>12}{'peak RSS MB':>13}{'spans':>8}{'vs Python':>11}")
 for label, secs, kb, spans, _ in rows:
     print(f"{label:32}{n / secs:12.2f}{tok / secs:12.0f}{kb / 1024:13.0f}{spans:8}{py['seconds'] / secs:10.2f}x")
