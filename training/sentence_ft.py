@@ -4,10 +4,13 @@
     python sentence_ft.py --base BASE_DIR --checkworthy CW_DIR --subjectivity SUBJ_DIR --out OUT cv [--folds 0 1 2 3 4]
     # the cross-validated report, per epoch: mean and spread over folds, dev-only figure, reliability
     python sentence_ft.py ... --out OUT report
-    # the shipped model: every sentence, the epoch count the report chose
-    python sentence_ft.py ... --out OUT final --epochs N
+    # the shipped model: every sentence, the epoch count the report chose (with --stop-after E, the
+    # first E epochs of an --epochs N schedule: the checkpoint the cross-validation scored)
+    python sentence_ft.py ... --out OUT final --epochs N [--stop-after E]
     # its folder as the Rust side reads it, calibration and thresholds from the report
     python sentence_ft.py ... --out OUT export --name NAME --to MODEL_DIR/sentence
+    # the exported int8 graph against PyTorch f32 on every sentence: decisions that flip
+    python sentence_ft.py ... --out OUT check --to MODEL_DIR/sentence
     # any command on one task only: --tasks subjective (or checkworthy), with an --out of its own
 
 `sentence_cv.py` fits logistic regressions on a frozen encoder (the detector's); here the whole
@@ -156,7 +159,7 @@ def train(args, data, encs, train_rows, held_rows, log):
     pad = args.pad
     per_epoch = []
     step, t0 = 0, time.time()
-    for epoch in range(args.epochs):
+    for epoch in range(args.stop_after or args.epochs):
         for brows, ids, mask, content in batches(flat_enc, rows, args.batch, pad, True, rng):
             with torch.autocast("cpu", dtype=torch.bfloat16, enabled=BF16):
                 logits = model(ids, mask, content).float()
@@ -245,8 +248,9 @@ def cmd_report(args, data):
             per_fold.append(measure(y[held], pred[held]))
             chosen.append({"epoch": e + 1, "threshold": th})
         # What ships: calibration and threshold chosen on every scored fold, at the epoch count
-        # the final model is trained for (--epochs), else at the best one.
-        best = calibrated(z, y, sel, [args.epochs - 1] if args.fixed_epoch else range(epochs), measure)
+        # the final model is trained for (--stop-after, else --epochs), else at the best one.
+        shipped_epoch = args.stop_after or args.epochs
+        best = calibrated(z, y, sel, [shipped_epoch - 1] if args.fixed_epoch else range(epochs), measure)
         report[name] = {
             "measure": mname, "sentences": int(sel.sum()),
             "per_epoch": {e: {"cv_mean": round(statistics.mean(v), 4), "cv_sd": round(statistics.stdev(v), 4),
@@ -346,13 +350,13 @@ def cmd_export(args, data, encs):
     cfg = {
         "name": args.name,
         "kind": "sentence",
-        "base_model": f"{args.base.name} ({bc.model_type}, {bc.num_hidden_layers} layers, {bc.hidden_size} hidden, uncased)",
+        "base_model": f"{args.base_name or args.base.name} ({bc.model_type}, {bc.num_hidden_layers} layers, {bc.hidden_size} hidden, uncased)",
         "tokenizer": tokenizer_spec(args.base),
         "max_len": args.max_len,
         "tasks": names,
         "thresholds": {n: report[n]["shipped"]["threshold"] for n in names},
         "quantization": "int8 dynamic (MatMul and embedding weights, per-channel; the heads in f32)",
-        "training": {"epochs": args.epochs, "batch": args.batch, "lr": args.lr, "head_lr": args.head_lr,
+        "training": {"epochs": args.epochs, "stopped_after": args.stop_after or args.epochs, "batch": args.batch, "lr": args.lr, "head_lr": args.head_lr,
                      "subj_repeat": args.subj_repeat, "seed": args.seed},
         "validation": {n: {k: report[n][k] for k in ("measure", "cv_mean", "cv_sd", "cv_per_fold", "dev_out_of_fold",
                                                      "ece", "reliability", "shipped", "per_epoch")}
@@ -363,9 +367,44 @@ def cmd_export(args, data, encs):
     print(f"wrote {args.to} ({total / 1e6:.1f} MB)")
 
 
+def cmd_check(args, data, encs):
+    """How far the exported int8 graph (`--to`/model.onnx on ONNX Runtime) decides each task's
+    sentences from PyTorch f32 with the same weights and calibration: decisions that flip, the
+    mean score difference, and the task measure of both on every sentence (a fit, not a CV figure)."""
+    import onnxruntime as ort
+
+    cfg = json.loads((args.to / "config.json").read_text())
+    model = SentenceModel(args.base, len(TASKS))
+    model.load_state_dict(torch.load(args.out / "final.pt", map_location="cpu"))
+    model.eval()
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = args.threads
+    sess = ort.InferenceSession(str(args.to / "model.onnx"), opts, providers=["CPUExecutionProvider"])
+    names = list(TASKS)
+    for j, n in enumerate(names):
+        shipped, th = cfg["validation"][n]["shipped"], cfg["thresholds"][n]
+        texts, y, *_ = data[n]
+        f32, int8 = np.zeros(len(y)), np.zeros(len(y))
+        for i, e in enumerate(encs[n]):
+            ids = torch.tensor([e])
+            content = torch.zeros_like(ids, dtype=torch.bool)
+            content[0, 1:-1] = True
+            with torch.no_grad():
+                z = model(ids, torch.ones_like(ids), content)[0, j].item()
+            f32[i] = sigmoid(shipped["platt_a"] * z + shipped["platt_c"])
+            x = np.array([e], dtype=np.int64)
+            t, _ = sess.run(None, {"input_ids": x, "attention_mask": np.ones_like(x)})
+            int8[i] = sigmoid(float(t[0, 1:-1, cfg["tasks"].index(n)].mean()))
+        measure = TASKS[n][5]
+        flips = int(((f32 >= th) != (int8 >= th)).sum())
+        print(f"{n}: int8 against f32 on {len(y)} sentences: {flips} decisions differ, mean |score difference| "
+              f"{np.abs(f32 - int8).mean():.4f}; fit {measure(y, (f32 >= th).astype(float)):.4f} (f32) "
+              f"{measure(y, (int8 >= th).astype(float)):.4f} (int8)", flush=True)
+
+
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("command", choices=["cv", "report", "final", "export"])
+    ap.add_argument("command", choices=["cv", "report", "final", "export", "check"])
     ap.add_argument("--base", type=Path, required=True, help="the pretrained encoder (a transformers folder)")
     ap.add_argument("--checkworthy", type=Path, required=True)
     ap.add_argument("--subjectivity", type=Path, required=True)
@@ -373,6 +412,8 @@ def main():
     ap.add_argument("--k", type=int, default=5, help="number of folds")
     ap.add_argument("--folds", type=int, nargs="*", help="which folds to run (default: all)")
     ap.add_argument("--epochs", type=int, default=3)
+    ap.add_argument("--stop-after", type=int,
+                    help="final: stop after this many epochs of the --epochs schedule (the checkpoint the report chose)")
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--lr", type=float, default=3e-5)
     ap.add_argument("--head-lr", type=float, default=1e-3)
@@ -382,9 +423,10 @@ def main():
     ap.add_argument("--max-len", type=int, default=128)
     ap.add_argument("--seed", type=int, default=13)
     ap.add_argument("--fixed-epoch", action="store_true",
-                    help="report: calibrate the shipped scores at epoch --epochs (one model serves both tasks)")
+                    help="report: calibrate the shipped scores at the final model's epoch (--stop-after, else --epochs)")
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--name", default="unspin-checkthat-minilm", help="export: the sentence model's name")
+    ap.add_argument("--base-name", help="export: the base model's name in config.json (default: --base's folder name)")
     ap.add_argument("--to", type=Path, help="export: the folder to write (a technique model's `sentence` subfolder)")
     args = ap.parse_args()
     if args.folds is None:
@@ -402,7 +444,7 @@ def main():
     tok = AutoTokenizer.from_pretrained(str(args.base))
     args.pad = tok.pad_token_id
     encs = {n: encode(tok, data[n][0], args.max_len) for n in TASKS}
-    {"cv": cmd_cv, "final": cmd_final, "export": cmd_export}[args.command](args, data, encs)
+    {"cv": cmd_cv, "final": cmd_final, "export": cmd_export, "check": cmd_check}[args.command](args, data, encs)
 
 
 if __name__ == "__main__":
