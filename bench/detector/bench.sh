@@ -56,16 +56,16 @@ time_one() {
 }
 time_one one "$model"
 
-# A model that names a sentence model (the accurate one): the same article without it, for the
-# cost the sentence model adds (a copy of the folder whose config drops `sentence_model`, so its
-# own heads score every sentence task).
-if grep -q '"sentence_model"' "$model/config.json"; then
+# A model that names sentence models (the accurate one: check-worthiness and subjectivity): the
+# same article without them, for the cost they add (a copy of the folder whose config drops
+# `sentence_model` and `sentence_models`, so its own heads score every sentence task).
+if grep -q '"sentence_models\?"' "$model/config.json"; then
     bare=$out/bare-model
     mkdir -p "$bare"
     # Copies, not links: OpenVINO refuses weights that resolve outside the graph's folder.
     for f in "$model"/*; do if [[ -f $f ]]; then cp "$f" "$bare/"; fi; done
     rm "$bare/config.json"
-    "$python" -c 'import json, sys; c = json.load(open(sys.argv[1])); c.pop("sentence_model"); c.pop("sentence_model_tasks", None); json.dump(c, open(sys.argv[2], "w"))' \
+    "$python" -c 'import json, sys; c = json.load(open(sys.argv[1])); [c.pop(k, None) for k in ("sentence_model", "sentence_model_tasks", "sentence_models")]; json.dump(c, open(sys.argv[2], "w"))' \
         "$model/config.json" "$bare/config.json"
     time_one bare "$bare"
 fi
@@ -104,5 +104,5 @@ for engine, label in labels.items():
     if os.path.exists(bare):
         with_s = sorted(float(x) for x in open(f"{out}/one-{engine}.time").read().split())[2]
         without = sorted(float(x) for x in open(bare).read().split())[2]
-        print(f"  of which the sentence model, {label}: {with_s - without:+.2f} s ({without:.2f} s without it)")
+        print(f"  of which the sentence models, {label}: {with_s - without:+.2f} s ({without:.2f} s without them)")
 PY

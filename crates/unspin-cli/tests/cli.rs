@@ -823,7 +823,7 @@ fn models_are_chosen_by_name_or_folder() {
     assert_eq!(accurate.code, 0, "{}", accurate.stderr);
     let v: Value = serde_json::from_str(&accurate.stdout).unwrap();
     assert!(!v["documents"][0]["spans"].as_array().unwrap().is_empty(), "the model ran");
-    assert_eq!(v["documents"][0]["claims"]["scorer"], "unspin-ptc-mpnet+unspin-checkthat-minilm", "with its sentence model");
+    assert_eq!(v["documents"][0]["claims"]["scorer"], "unspin-checkthat-minilm+unspin-subjectivity-minilm", "with its sentence models");
     assert_ne!(accurate.stdout, by_name.stdout, "two models, two readings");
     let by_default = analyze(None, None);
     assert_eq!(by_default.stdout, accurate.stdout, "accurate is the default");
@@ -1053,7 +1053,7 @@ fn analyze_scores_claims_with_the_models_sentence_heads() {
     let v: Value = serde_json::from_str(&r.stdout).unwrap();
     let claims = &v["documents"][0]["claims"];
     assert_eq!(claims["basis"], "checkworthy");
-    assert_eq!(claims["scorer"], "unspin-ptc-mpnet+unspin-checkthat-minilm", "the default model, with its sentence model");
+    assert_eq!(claims["scorer"], "unspin-checkthat-minilm+unspin-subjectivity-minilm", "the default model, with its sentence models");
     let sentences = claims["sentences"].as_array().unwrap();
     for s in sentences {
         for key in ["checkworthy", "subjective"] {

@@ -20,14 +20,15 @@ fn default_model_dir() -> std::path::PathBuf {
     model_dir(None).unwrap_or_else(|e| panic!("the default model must be installed: {e}"))
 }
 
-/// The sentence scorer's name, as analyses record it (`claims.scorer`): the model folder's name,
-/// joined with that of the sentence model it names (`unspin-ptc-mpnet+unspin-checkthat-minilm`).
+/// The sentence scorer's name, as analyses record it (`claims.scorer`): the model folder's name
+/// while its own heads score a task, joined with those of the sentence models it names
+/// (`unspin-checkthat-minilm+unspin-subjectivity-minilm` when these score both tasks).
 fn model_name() -> String {
     let folder = default_model_dir().file_name().unwrap().to_string_lossy().into_owned();
-    match scorer().sentence_model() {
-        Some(model) => format!("{folder}+{}", model.config().name),
-        None => folder,
-    }
+    let heads = ["checkworthy", "subjective"].iter().any(|t| scorer().sentence_model_for(t).is_none());
+    let models = scorer().sentence_models().map(|(m, _)| m.config().name.clone());
+    let names: Vec<String> = heads.then_some(folder).into_iter().chain(models).collect();
+    names.join("+")
 }
 
 /// The shipped model with 2 threads over `sessions` sessions, on the default engine.

@@ -1,7 +1,8 @@
-//! The shipped sentence model (`models/unspin-ptc-mpnet/sentence`, which the accurate model names
-//! in its config): check-worthiness and subjectivity of sentences we wrote, determinism, a
-//! sentence scored the same alone and in a document, and the errors of a broken folder. Needs
-//! ONNX Runtime (`scripts/setup-runtime.sh`).
+//! The shipped sentence models (`models/unspin-ptc-mpnet/sentence` for check-worthiness and
+//! `subjectivity` for subjectivity, which the accurate model names in its config):
+//! check-worthiness and subjectivity of sentences we wrote, determinism, a sentence scored the
+//! same alone and in a document, and the errors of a broken folder or config. Needs ONNX Runtime
+//! (`scripts/setup-runtime.sh`).
 
 use std::path::{Path, PathBuf};
 use std::sync::OnceLock;
@@ -35,33 +36,80 @@ fn scores(texts: &[&str]) -> Vec<SentenceScores> {
     model().score_alone(texts).unwrap()
 }
 
+/// The accurate model's subjectivity model.
+fn subjectivity() -> &'static SentenceModel {
+    static M: OnceLock<SentenceModel> = OnceLock::new();
+    M.get_or_init(|| SentenceModel::load(&accurate_dir().join("subjectivity"), &options()).unwrap())
+}
+
 #[test]
-fn the_accurate_model_scores_checkworthiness_with_it() {
+fn the_accurate_model_scores_sentences_with_its_two_sentence_models() {
     // The technique model on the default engine (OpenVINO where it is installed): its sentence
-    // model still runs on ONNX Runtime.
+    // models still run on ONNX Runtime.
     let engine = EngineOptions { threads: Some(2), sessions: 1, ..EngineOptions::default() };
     let detector = NeuralDetector::load(&ModelOptions { dir: accurate_dir(), engine, batch: 8 }).unwrap();
-    let sentence = detector.sentence_model().expect("the accurate model names a sentence model");
-    assert!(sentence.engine().starts_with("onnxruntime"), "{}", sentence.engine());
-    assert_eq!(sentence.config().name, model().config().name);
-    assert_eq!(sentence.config().tasks, ["checkworthy", "subjective"]);
+    let cw = detector.sentence_model_for("checkworthy").expect("a sentence model scores check-worthiness");
+    let subj = detector.sentence_model_for("subjective").expect("a sentence model scores subjectivity");
+    for m in [cw, subj] {
+        assert!(m.engine().starts_with("onnxruntime"), "{}", m.engine());
+    }
+    assert_eq!(cw.config().name, model().config().name);
+    assert_eq!(cw.config().tasks, ["checkworthy", "subjective"]);
+    assert_eq!(subj.config().name, "unspin-subjectivity-minilm");
+    assert_eq!(subj.config().tasks, ["subjective"]);
+    let listed: Vec<(&str, &[String])> = detector.sentence_models().map(|(m, t)| (m.config().name.as_str(), t)).collect();
+    assert_eq!(listed.len(), 2);
+    assert_eq!(listed[0].1, ["checkworthy"]);
+    assert_eq!(listed[1].1, ["subjective"]);
     assert!(detector.has_sentence_heads());
-    // Check-worthiness comes from the sentence model, with its threshold; subjectivity from the
-    // heads on the accurate model's own pass.
+    // Each task with its own model's threshold.
     assert_eq!(detector.checkworthy_threshold(), model().checkworthy_threshold());
+    assert_eq!(detector.subjective_threshold(), subjectivity().subjective_threshold());
     let text = "Turnout was 61 percent, the election commission said on Monday.\nWhat a pathetic circus.";
     let lines = ["Turnout was 61 percent, the election commission said on Monday.", "What a pathetic circus."];
-    let want = scores(&lines);
+    let want_cw = scores(&lines);
+    let want_subj = subjectivity().score_alone(&lines).unwrap();
+    for s in &want_subj {
+        assert!(s.checkworthy.is_none() && s.subjective.is_some(), "{s:?}");
+    }
     let analysis = Pipeline::new().with_detector(detector).analyze(Document::new("t", text, Metadata::default())).unwrap();
     let claims = &analysis.claims;
-    assert_eq!(claims.scorer.as_deref(), Some(format!("unspin-ptc-mpnet+{}", model().config().name).as_str()));
+    assert_eq!(claims.scorer.as_deref(), Some("unspin-checkthat-minilm+unspin-subjectivity-minilm"));
     assert_eq!(claims.sentences.len(), 2);
-    for (got, want) in claims.sentences.iter().zip(&want) {
-        assert_eq!(got.checkworthy, want.checkworthy);
-        assert!(got.subjective.is_some_and(|s| (0.0..=1.0).contains(&s)));
+    for ((got, cw), subj) in claims.sentences.iter().zip(&want_cw).zip(&want_subj) {
+        assert_eq!(got.checkworthy, cw.checkworthy);
+        assert_eq!(got.subjective, subj.subjective);
     }
     assert!(claims.sentences[0].claim && !claims.sentences[1].claim);
     assert!(claims.sentences[1].subjective > claims.sentences[0].subjective);
+}
+
+#[test]
+fn the_subjectivity_model_reads_opinion_apart_from_report() {
+    let texts = [
+        "The ministry spent 2.3 billion dollars on the new bridge, twice the original estimate.",
+        "Unemployment rose to 7.4 percent in March, the statistics office said.",
+        "What a disgraceful, shameful betrayal of every honest worker this is!",
+        "I think this is the most beautiful city in the world.",
+        "Only a fool would believe a word this government says.",
+    ];
+    let m = subjectivity();
+    let s = m.score_alone(&texts).unwrap();
+    let subj = |i: usize| s[i].subjective.unwrap();
+    let th = m.subjective_threshold();
+    assert!((0.3..0.7).contains(&th), "{th}");
+    assert!(subj(0) < th && subj(1) < th, "{s:?}");
+    assert!(subj(2) >= th && subj(4) >= th, "{s:?}");
+    // A first-person opinion in mild words sits near the threshold (0.44 at 0.49 when written;
+    // the model card lists it), but well above the reports.
+    assert!(subj(3) > 2.0 * subj(0).max(subj(1)), "{s:?}");
+    // Alone and in a document alike, and the same twice.
+    let text = texts.join(" ");
+    let seg = unspin::segment::segment(&text);
+    assert_eq!(seg.sentences.len(), texts.len());
+    let in_doc = m.score(&Document::new("d", text.as_str(), Metadata::default()), &seg).unwrap();
+    assert_eq!(in_doc, s);
+    assert_eq!(m.score_alone(&texts).unwrap(), s, "deterministic");
 }
 
 #[test]
@@ -210,12 +258,53 @@ fn a_technique_model_must_name_a_subfolder_that_holds_one() {
     assert_eq!(got.scores[0].subjective, scores(&[text])[0].subjective);
     assert_eq!(got.checkworthy_threshold, own.checkworthy_threshold);
     assert_eq!(got.subjective_threshold, model().subjective_threshold());
-    // A task the sentence model does not score is refused.
+    // An unknown task is refused.
     c["sentence_model_tasks"] = serde_json::json!(["checkworthy", "sarcasm"]);
     std::fs::write(&cfg_path, c.to_string()).unwrap();
-    let err = NeuralDetector::load(&ModelOptions { dir: tmp.path().to_owned(), engine: options(), batch: 8 })
-        .err()
-        .expect("refused")
-        .to_string();
-    assert!(err.contains("\"sarcasm\", which the sentence model does not score"), "{err}");
+    let load = || NeuralDetector::load(&ModelOptions { dir: tmp.path().to_owned(), engine: options(), batch: 8 });
+    let err = load().err().expect("refused").to_string();
+    assert!(err.contains("unknown sentence task \"sarcasm\""), "{err}");
+
+    // The list form: one model per task, each task's scores and threshold from its model.
+    let subj = tmp.path().join("subjectivity");
+    std::fs::create_dir(&subj).unwrap();
+    for entry in std::fs::read_dir(accurate_dir().join("subjectivity")).unwrap() {
+        let path = entry.unwrap().path();
+        std::fs::copy(&path, subj.join(path.file_name().unwrap())).unwrap();
+    }
+    let list = |entries: serde_json::Value| {
+        let mut c = cfg.clone();
+        c["sentence_models"] = entries;
+        std::fs::write(&cfg_path, c.to_string()).unwrap();
+        load()
+    };
+    let detector = list(serde_json::json!([
+        {"dir": "sentence", "tasks": ["checkworthy"]},
+        {"dir": "subjectivity"}
+    ]))
+    .unwrap();
+    let got = detector.score_texts(&[text]).unwrap();
+    assert_eq!(got.scorer, format!("{}+unspin-subjectivity-minilm", model().config().name));
+    assert_eq!(got.scores[0].checkworthy, scores(&[text])[0].checkworthy);
+    assert_eq!(got.scores[0].subjective, subjectivity().score_alone(&[text]).unwrap()[0].subjective);
+    assert_eq!(got.checkworthy_threshold, model().checkworthy_threshold());
+    assert_eq!(got.subjective_threshold, subjectivity().subjective_threshold());
+    // In a document too.
+    let doc = Document::new("d", text, Metadata::default());
+    let seg = unspin::segment::segment(text);
+    assert_eq!(detector.score(&doc, &seg).unwrap(), got.scores);
+    // With only subjectivity from a model, the model's own heads keep check-worthiness.
+    let detector = list(serde_json::json!([{"dir": "subjectivity"}])).unwrap();
+    let got = detector.score_texts(&[text]).unwrap();
+    assert_eq!(got.scorer, "unspin-ptc-minilm+unspin-subjectivity-minilm");
+    assert_eq!(got.scores[0].checkworthy, own.scores[0].checkworthy);
+    // A task named for two models, a model named twice, and a task its model lacks are refused.
+    let err = list(serde_json::json!([{"dir": "sentence"}, {"dir": "subjectivity"}])).err().expect("refused");
+    assert!(err.to_string().contains("two sentence models are named for \"subjective\""), "{err}");
+    let err = list(serde_json::json!([{"dir": "subjectivity"}, {"dir": "subjectivity"}])).err().expect("refused");
+    assert!(err.to_string().contains("\"subjectivity\" is named twice"), "{err}");
+    let err = list(serde_json::json!([{"dir": "subjectivity", "tasks": ["checkworthy"]}])).err().expect("refused");
+    assert!(err.to_string().contains("named for \"checkworthy\", which it does not score"), "{err}");
+    let err = list(serde_json::json!([{"dir": "../subjectivity"}])).err().expect("refused");
+    assert!(err.to_string().contains("must name a subfolder"), "{err}");
 }

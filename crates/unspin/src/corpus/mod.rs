@@ -71,17 +71,24 @@ impl ModelId {
     }
 
     /// The model in `dir`: its folder name, and as version the first 16 hex digits of the SHA-256
-    /// of its `config.json` and weight files (and those of the sentence model its config names),
+    /// of its `config.json` and weight files (and those of the sentence models its config names),
     /// followed by `settings`.
     pub fn of_model_dir(dir: &Path, settings: &str) -> Result<Self> {
         let mut hasher = Sha256::new();
         let mut files: Vec<PathBuf> =
             ["config.json", "model.safetensors", "sentence_heads.safetensors"].iter().map(PathBuf::from).collect();
-        let sentence_model = std::fs::read_to_string(dir.join("config.json"))
+        let config = std::fs::read_to_string(dir.join("config.json"))
             .ok()
-            .and_then(|raw| serde_json::from_str::<serde_json::Value>(&raw).ok())
-            .and_then(|cfg| cfg.get("sentence_model").and_then(|v| v.as_str()).map(PathBuf::from));
-        if let Some(sub) = sentence_model {
+            .and_then(|raw| serde_json::from_str::<serde_json::Value>(&raw).ok());
+        // Subfolders of sentence models: `sentence_model`, and each `sentence_models` entry's `dir`.
+        let single = config.as_ref().and_then(|c| c.get("sentence_model")?.as_str().map(str::to_owned));
+        let listed = config
+            .as_ref()
+            .and_then(|c| c.get("sentence_models")?.as_array().cloned())
+            .unwrap_or_default()
+            .into_iter()
+            .filter_map(|r| r.get("dir")?.as_str().map(str::to_owned));
+        for sub in single.into_iter().chain(listed).map(PathBuf::from) {
             files.extend([sub.join("config.json"), sub.join("model.safetensors")]);
         }
         for (k, file) in files.iter().enumerate() {

@@ -41,13 +41,28 @@ pub struct ModelConfig {
     #[serde(default)]
     pub context_thresholds: std::collections::BTreeMap<String, f32>,
     /// A subfolder holding a sentence model ([`super::SentenceModel`]) that scores sentences in
-    /// place of the sentence heads.
+    /// place of the sentence heads: the one-model form of `sentence_models`.
     #[serde(default)]
     pub sentence_model: Option<String>,
     /// The tasks the sentence model scores (absent: all of its tasks); the others come from
     /// the sentence heads.
     #[serde(default)]
     pub sentence_model_tasks: Option<Vec<String>>,
+    /// Sentence models in subfolders, each scoring its tasks in place of the sentence heads
+    /// (the accurate model: one for check-worthiness, one for subjectivity).
+    #[serde(default)]
+    pub sentence_models: Vec<SentenceModelRef>,
+}
+
+/// A sentence model that a technique model's config names: its subfolder, and the tasks taken
+/// from it.
+#[derive(Debug, Clone, PartialEq, Eq, Deserialize)]
+pub struct SentenceModelRef {
+    /// A subfolder of the model folder.
+    pub dir: String,
+    /// The tasks it scores (absent: all of its tasks).
+    #[serde(default)]
+    pub tasks: Option<Vec<String>>,
 }
 
 /// The sentence tasks unspin knows.
@@ -98,10 +113,19 @@ impl ModelConfig {
         if let Some(w) = cfg.thresholds.widen.iter().find(|w| !cfg.labels.contains(w)) {
             return Err(bad(format!("thresholds.widen names {w:?}, which is not one of the labels")));
         }
-        if let Some(sub) = &cfg.sentence_model {
-            let plain = Path::new(sub).components().all(|c| matches!(c, std::path::Component::Normal(_)));
-            if sub.is_empty() || !plain {
-                return Err(bad(format!("sentence_model {sub:?} must name a subfolder of the model folder")));
+        let refs = cfg.sentence_model_refs();
+        for (k, r) in refs.iter().enumerate() {
+            let plain = Path::new(&r.dir).components().all(|c| matches!(c, std::path::Component::Normal(_)));
+            if r.dir.is_empty() || !plain {
+                return Err(bad(format!("sentence model {:?} must name a subfolder of the model folder", r.dir)));
+            }
+            if refs[..k].iter().any(|o| o.dir == r.dir) {
+                return Err(bad(format!("sentence model {:?} is named twice", r.dir)));
+            }
+            if let Some(tasks) = &r.tasks {
+                if let Some(t) = tasks.iter().find(|t| !SENTENCE_TASKS.contains(&t.as_str())) {
+                    return Err(bad(format!("unknown sentence task {t:?} (known: {})", SENTENCE_TASKS.join(", "))));
+                }
             }
         }
         for task in &cfg.sentence_heads {
@@ -115,6 +139,16 @@ impl ModelConfig {
     /// The labels as techniques, in output order.
     pub fn techniques(&self) -> Result<Vec<Technique>, crate::detect::UnknownTechnique> {
         self.labels.iter().map(|l| l.parse()).collect()
+    }
+
+    /// Every sentence model the config names, `sentence_model` (with `sentence_model_tasks`)
+    /// first, then `sentence_models` in order.
+    pub fn sentence_model_refs(&self) -> Vec<SentenceModelRef> {
+        let single = self
+            .sentence_model
+            .iter()
+            .map(|dir| SentenceModelRef { dir: dir.clone(), tasks: self.sentence_model_tasks.clone() });
+        single.chain(self.sentence_models.iter().cloned()).collect()
     }
 
     /// Output index of a sentence task.

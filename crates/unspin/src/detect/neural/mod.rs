@@ -16,9 +16,9 @@
 //! 5. when the model has sentence heads, every sentence's token states (averaged where windows
 //!    overlap) are pooled into their mean, and a logistic regression per task gives its
 //!    check-worthiness and subjectivity ([`span_head::SentenceHeads`]): the same forward pass
-//!    feeds the technique spans and the claims stage. A model may also name a sentence model
-//!    ([`sentence`]), an encoder fine-tuned on the sentence tasks that reads each sentence
-//!    alone, for some or all tasks (`sentence_model_tasks`).
+//!    feeds the technique spans and the claims stage. A model may also name sentence models
+//!    ([`sentence`]), encoders fine-tuned on the sentence tasks that read each sentence alone,
+//!    each for some or all tasks (`sentence_models`); the heads score the tasks left.
 //!
 //! A model folder (`models/unspin-ptc-minilm/`, later `models/unspin-ptc-mpnet/`; [`models`]
 //! finds them by name) holds `model.onnx`, `model.ov.onnx`, `model.u8.onnx` (see
@@ -45,7 +45,7 @@ use crate::offsets::CharIndex;
 use crate::segment::Segmentation;
 use crate::Document;
 
-pub use config::ModelConfig;
+pub use config::{ModelConfig, SentenceModelRef};
 pub use engine::{int8_is_exact, EngineKind, EngineOptions, LIBRARY};
 pub use models::{model_dir, DEFAULT_MODEL_NAME, SHIPPED_MODELS};
 pub use sentence::{SentenceModel, SentenceModelConfig};
@@ -80,11 +80,12 @@ pub struct NeuralDetector {
     techniques: Vec<Technique>,
     encoder: Encoder,
     heads: Heads,
-    /// Heads on the detector's own token states: one pass for spans and sentences.
+    /// Heads on the detector's own token states: one pass for spans and sentences. Not loaded
+    /// when sentence models score all of their tasks.
     sentence: Option<SentenceHeads>,
-    /// A sentence model of its own, which reads each sentence alone, and the tasks it scores in
-    /// place of the heads.
-    sentence_model: Option<(SentenceModel, Vec<String>)>,
+    /// Sentence models of its own, which read each sentence alone, each with the tasks it
+    /// scores in place of the heads (no task in two).
+    sentence_models: Vec<(SentenceModel, Vec<String>)>,
     /// The name analyses record as their sentence scorer.
     scorer_name: String,
     batch: usize,
@@ -133,42 +134,43 @@ impl NeuralDetector {
             .map_err(|e| Error::Model { path: dir.join("config.json"), message: e.to_string() })?;
         let encoder = Encoder::load(dir, &config.tokenizer, &options.engine)?;
         let heads = Heads::read(&dir.join("model.safetensors"), 2, techniques.len())?;
-        let sentence = if config.sentence_heads.is_empty() {
-            None
-        } else {
+        let mut sentence_models: Vec<(SentenceModel, Vec<String>)> = Vec::new();
+        for r in config.sentence_model_refs() {
+            // On ONNX Runtime whichever engine runs the encoder: one short call per sentence
+            // costs OpenVINO about four times as much (bench/README.md).
+            let engine = EngineOptions { kind: EngineKind::OnnxRuntime, ..options.engine.clone() };
+            let model = SentenceModel::load(&dir.join(&r.dir), &engine)?;
+            let tasks = r.tasks.unwrap_or_else(|| model.config().tasks.clone());
+            let bad = |message: String| Error::Model { path: dir.join("config.json"), message };
+            if let Some(task) = tasks.iter().find(|t| !model.config().tasks.contains(t)) {
+                return Err(bad(format!("the sentence model {:?} is named for {task:?}, which it does not score", r.dir)));
+            }
+            if let Some(task) = tasks.iter().find(|t| sentence_models.iter().any(|(_, other)| other.contains(t))) {
+                return Err(bad(format!("two sentence models are named for {task:?}; name each task once")));
+            }
+            sentence_models.push((model, tasks));
+        }
+        let covered = |task: &String| sentence_models.iter().any(|(_, tasks)| tasks.contains(task));
+        // The heads, unless the sentence models score every task they would.
+        let heads_needed = config.sentence_heads.iter().any(|t| !covered(t));
+        let sentence = if heads_needed {
             let path = dir.join("sentence_heads.safetensors");
             Some(SentenceHeads::read(&path, heads.hidden(), config.sentence_heads.len())?)
+        } else {
+            None
         };
-        let sentence_model = match &config.sentence_model {
-            None => None,
-            Some(sub) => {
-                // On ONNX Runtime whichever engine runs the encoder: one short call per sentence
-                // costs OpenVINO about four times as much (bench/README.md).
-                let engine = EngineOptions { kind: EngineKind::OnnxRuntime, ..options.engine.clone() };
-                let model = SentenceModel::load(&dir.join(sub), &engine)?;
-                let tasks = config.sentence_model_tasks.clone().unwrap_or_else(|| model.config().tasks.clone());
-                if let Some(task) = tasks.iter().find(|t| !model.config().tasks.contains(t)) {
-                    return Err(Error::Model {
-                        path: dir.join("config.json"),
-                        message: format!("sentence_model_tasks names {task:?}, which the sentence model does not score"),
-                    });
-                }
-                Some((model, tasks))
-            }
-        };
-        let scorer_name = match &sentence_model {
-            // The sentence model scores every task the heads would.
-            Some((m, tasks)) if config.sentence_heads.iter().all(|t| tasks.contains(t)) => m.config().name.clone(),
-            Some((m, _)) => format!("{}+{}", config.name, m.config().name),
-            None => config.name.clone(),
-        };
+        let mut names: Vec<&str> = sentence_models.iter().map(|(m, _)| m.config().name.as_str()).collect();
+        if heads_needed || names.is_empty() {
+            names.insert(0, &config.name);
+        }
+        let scorer_name = names.join("+");
         Ok(NeuralDetector {
             config,
             techniques,
             encoder,
             heads,
             sentence,
-            sentence_model,
+            sentence_models,
             scorer_name,
             batch: options.batch.max(1),
         })
@@ -179,37 +181,48 @@ impl NeuralDetector {
         self.encoder.description()
     }
 
-    /// The sentence model that scores some or all sentence tasks in place of heads on this
-    /// model's pass, if any.
-    pub fn sentence_model(&self) -> Option<&SentenceModel> {
-        self.sentence_model.as_ref().map(|(m, _)| m)
+    /// The sentence models that score some or all sentence tasks in place of heads on this
+    /// model's pass, in the order the config names them, with the tasks each scores.
+    pub fn sentence_models(&self) -> impl Iterator<Item = (&SentenceModel, &[String])> {
+        self.sentence_models.iter().map(|(m, tasks)| (m, tasks.as_slice()))
     }
 
-    /// Whether `task` is scored by the sentence model (else by the heads, if any).
-    fn model_scores(&self, task: &str) -> bool {
-        self.sentence_model.as_ref().is_some_and(|(_, tasks)| tasks.iter().any(|t| t == task))
+    /// The sentence model that scores `task`, if one does (else the heads do, if any).
+    pub fn sentence_model_for(&self, task: &str) -> Option<&SentenceModel> {
+        self.sentence_models.iter().find(|(_, tasks)| tasks.iter().any(|t| t == task)).map(|(m, _)| m)
     }
 
-    /// `own` with the tasks the sentence model scores taken from `model`.
-    fn merged(&self, own: Option<Vec<SentenceScores>>, model: Vec<SentenceScores>) -> Vec<SentenceScores> {
-        let mut out = own.unwrap_or_else(|| vec![SentenceScores::default(); model.len()]);
-        for (o, m) in out.iter_mut().zip(model) {
-            if self.model_scores("checkworthy") {
-                o.checkworthy = m.checkworthy;
-            }
-            if self.model_scores("subjective") {
-                o.subjective = m.subjective;
+    /// The sentence scores: the heads' (`own`, when they run) for the tasks no sentence model
+    /// scores, and each sentence model's for its tasks, `score` running one model over the
+    /// sentences.
+    fn merged(
+        &self,
+        own: Option<Vec<SentenceScores>>,
+        n: usize,
+        score: impl Fn(&SentenceModel) -> Result<Vec<SentenceScores>>,
+    ) -> Result<Vec<SentenceScores>> {
+        let mut out = own.unwrap_or_else(|| vec![SentenceScores::default(); n]);
+        for (model, tasks) in &self.sentence_models {
+            let theirs = score(model)?;
+            let has = |task: &str| tasks.iter().any(|t| t == task);
+            for (o, m) in out.iter_mut().zip(theirs) {
+                if has("checkworthy") {
+                    o.checkworthy = m.checkworthy;
+                }
+                if has("subjective") {
+                    o.subjective = m.subjective;
+                }
             }
         }
-        out
+        Ok(out)
     }
 
-    /// A task's threshold: the sentence model's for the tasks it scores, else the heads' for the
+    /// A task's threshold: that of the sentence model that scores it, else the heads' for the
     /// reading.
     fn task_threshold(&self, task: &str, in_context: bool) -> f32 {
-        match &self.sentence_model {
-            Some((m, _)) if self.model_scores(task) => m.config().threshold(task),
-            _ => self.config.sentence_threshold(task, in_context),
+        match self.sentence_model_for(task) {
+            Some(m) => m.config().threshold(task),
+            None => self.config.sentence_threshold(task, in_context),
         }
     }
 
@@ -219,7 +232,7 @@ impl NeuralDetector {
 
     /// Whether the model scores sentences (check-worthiness, subjectivity) too.
     pub fn has_sentence_heads(&self) -> bool {
-        self.sentence.is_some() || self.sentence_model.is_some()
+        self.sentence.is_some() || !self.sentence_models.is_empty()
     }
 
     /// Token ids and whether each continues the previous token's word.
@@ -479,9 +492,9 @@ impl NeuralDetector {
                 })
                 .collect()
         });
-        let scores = match (&self.sentence_model, sentences) {
-            (Some((model, _)), true) => Some(self.merged(scores, model.score_document(text, sentence_starts)?)),
-            _ => scores,
+        let scores = match sentences && !self.sentence_models.is_empty() {
+            true => Some(self.merged(scores, sentence_starts.len(), |m| m.score_document(text, sentence_starts))?),
+            false => scores,
         };
         Ok((found, scores))
     }
@@ -593,8 +606,9 @@ impl NeuralDetector {
 /// The sentence heads on their own: for sentence mode, or to score sentences without keeping
 /// the spans. A model without sentence heads fails with a clear error.
 impl SentenceScorer for NeuralDetector {
-    /// The model's name, joined with its sentence model's when that scores some tasks
-    /// (`unspin-ptc-mpnet+unspin-checkthat-minilm`), or the sentence model's when it scores all.
+    /// The names of what scores the sentences, joined with `+`: the model's own when its heads
+    /// score some task, then its sentence models' (`unspin-ptc-mpnet+unspin-checkthat-minilm`
+    /// when the heads score subjectivity and a sentence model check-worthiness).
     fn name(&self) -> &str {
         &self.scorer_name
     }
@@ -610,10 +624,7 @@ impl SentenceScorer for NeuralDetector {
             Some(heads) => Some(self.score_alone(heads, texts)?),
             None => None,
         };
-        let scores = match &self.sentence_model {
-            Some((model, _)) => self.merged(own, model.score_alone(texts)?),
-            None => own.unwrap_or_default(),
-        };
+        let scores = self.merged(own, texts.len(), |m| m.score_alone(texts))?;
         Ok(self.scoring(scores, false))
     }
 
@@ -639,7 +650,7 @@ impl NeuralDetector {
         }
         Err(Error::Scorer {
             scorer: self.config.name.clone(),
-            message: "this model does not score sentences (its config.json names no sentence_heads or sentence_model)"
+            message: "this model does not score sentences (its config.json names no sentence_heads or sentence models)"
                 .into(),
         })
     }

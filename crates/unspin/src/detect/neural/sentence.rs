@@ -1,10 +1,11 @@
 //! A sentence model: an encoder fine-tuned to score sentences (check-worthiness, subjectivity),
 //! apart from the technique detector's.
 //!
-//! A technique model's folder may hold one in a subfolder that its `config.json` names
-//! (`"sentence_model": "sentence"`); the detector then takes the scores of the tasks listed in
-//! `sentence_model_tasks` (all, when absent) from it, and the others from the heads on its own
-//! pass ([`super::NeuralDetector`]). The folder holds the same files as a technique
+//! A technique model's folder may hold some in subfolders that its `config.json` names
+//! (`"sentence_models": [{"dir": "sentence", "tasks": ["checkworthy"]}, …]`, or the one-model
+//! form `"sentence_model": "sentence"` with `sentence_model_tasks`); the detector then takes the
+//! scores of each model's tasks (all of its tasks, when none are listed) from it, and the others
+//! from the heads on its own pass ([`super::NeuralDetector`]). The folder holds the same files as a technique
 //! model's encoder (`model.onnx`, `model.ov.onnx`, `model.u8.onnx`, `model.safetensors`, the
 //! vocabulary) and a `config.json` of its own ([`SentenceModelConfig`]); `training/sentence_ft.py`
 //! makes it.
