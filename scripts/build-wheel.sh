@@ -22,7 +22,8 @@ rm -rf "$data"
 trap 'rm -rf "$data"' EXIT
 mkdir -p "$data/models" "$data/runtime"
 # What the library reads at run time, and the model card; training checkpoints stay out. A
-# model's sentence model (its `sentence/` subfolder) goes with it.
+# model's sentence models (its subfolders that hold a config.json: the accurate model's
+# `sentence/` and `subjectivity/`) go with it.
 copy_model() {
     mkdir -p "$2"
     for f in config.json model.onnx model.ov.onnx model.u8.onnx model.safetensors sentence_heads.safetensors vocab.txt \
@@ -35,7 +36,9 @@ for model in "$root"/models/*/; do
     [[ -f $model/config.json ]] || continue
     dest=$data/models/$(basename "$model")
     copy_model "$model" "$dest"
-    [[ -f $model/sentence/config.json ]] && copy_model "$model/sentence" "$dest/sentence"
+    for sub in "$model"*/; do
+        [[ -f $sub/config.json ]] && copy_model "$sub" "$dest/$(basename "$sub")"
+    done
 done
 mkdir -p "$data/runtime/onnxruntime"
 cp -L "$root"/runtime/onnxruntime/libonnxruntime.so "$root"/runtime/onnxruntime/VERSION "$data/runtime/onnxruntime/"
