@@ -1,0 +1,123 @@
+"""Subjectivity: frozen-encoder heads, the fine-tuned sentence model, and the two averaged, on the same folds.
+
+    python sentence_ensemble.py --model ../models/unspin-ptc-mpnet --subjectivity SUBJ_DIR \
+        --sentence-cv /work/sft/subj-minilm [--cache /work/sft/mpnet-subj-ov-alone.npy]
+
+An experiment, not a shipping step: nothing is written to a model folder. It asks whether the
+accurate model's subjectivity would gain from averaging the two scorers it could use.
+
+- **Heads.** The encoder's mean token state of each sentence read alone, from OpenVINO
+  (`model.ov.onnx`; f32 on a CPU without bf16 units, bf16 with them), into a class-balanced
+  logistic regression on standardised features, fitted per held-out fold on the other folds. The
+  shipped heads (`sentence_cv.py`) are instead fitted on both engines' readings and on both
+  readings (alone and in context) at once.
+- **Sentence model.** The out-of-fold logits that `sentence_ft.py cv --tasks subjective` wrote
+  (`--sentence-cv`), per epoch.
+- **Average.** Each source Platt-calibrated, then w·heads + (1−w)·model.
+
+Folds are `sentence_cv.py`'s (blocks of 60 sentences, block b in fold b mod 5). For each held-out
+fold, everything chosen (regularisation, epoch, calibration, threshold) is chosen on the other
+folds' out-of-fold scores only. Averaging weights are reported side by side rather than chosen.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import statistics
+import time
+from pathlib import Path
+
+import numpy as np
+from sklearn.linear_model import LogisticRegression
+from sklearn.preprocessing import StandardScaler
+
+import ptc
+import sentence_cv as scv
+from sentence_heads import features, macro_f1
+
+K = 5
+CS = (0.001, 0.01, 0.1)
+
+
+def heads_oof(X, y, fold, C):
+    z = np.zeros(len(y))
+    for k in range(K):
+        tr, held = fold != k, fold == k
+        sc = StandardScaler().fit(X[tr])
+        lr = LogisticRegression(C=C, class_weight="balanced", max_iter=3000).fit(sc.transform(X[tr]), y[tr])
+        z[held] = lr.decision_function(sc.transform(X[held]))
+    return z
+
+
+def choose_for_fold(y, fold, k, candidates):
+    """Held-out fold k's macro-F1 with the candidate logits, Platt calibration and threshold that
+    score best on the other folds."""
+    other, held = fold != k, fold == k
+    best = None
+    for z in candidates:
+        a, c = scv.platt(z[other], y[other])
+        p = scv.sigmoid(a * z[other] + c)
+        th = scv.best_threshold(y[other], p, macro_f1)
+        s = macro_f1(y[other], (p >= th).astype(float))
+        if best is None or s > best[0]:
+            best = (s, z, a, c, th)
+    _, z, a, c, th = best
+    return macro_f1(y[held], (scv.sigmoid(a * z[held] + c) >= th).astype(float))
+
+
+def choose_and_score(y, fold, candidates):
+    return [choose_for_fold(y, fold, k, candidates) for k in range(K)]
+
+
+def main():
+    ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    ap.add_argument("--model", type=Path, required=True)
+    ap.add_argument("--subjectivity", type=Path, required=True)
+    ap.add_argument("--sentence-cv", type=Path, required=True, help="sentence_ft.py cv --tasks subjective output")
+    ap.add_argument("--cache", type=Path, help="keep the encoder's sentence features here (.npy)")
+    ap.add_argument("--threads", type=int, default=2)
+    args = ap.parse_args()
+    cfg = json.loads((args.model / "config.json").read_text())
+    tok, (first, last, _pad) = ptc.model_tokenizer(args.model, cfg)
+    texts, y, _is_dev, fold = scv.pooled(args.subjectivity, "train_en.tsv", "dev_en.tsv", "sentence", "label", "SUBJ", K)
+    if args.cache and args.cache.exists():
+        X = np.load(args.cache)
+    else:
+        t0 = time.time()
+        sess = scv.OpenVinoSession(args.model / "model.ov.onnx", args.threads)
+        X = features(sess, tok, texts, max_len=128, frame=(first, last))
+        print(f"read {len(texts)} sentences in {time.time() - t0:.0f}s", flush=True)
+        if args.cache:
+            np.save(args.cache, X)
+    zm = np.zeros((6, len(y)))
+    epochs = 6
+    for k in range(K):
+        v = np.load(args.sentence_cv / f"fold{k}.npz")
+        epochs = min(epochs, v["logits"].shape[0])
+        zm[:epochs, v["index"]] = v["logits"][:epochs]
+    zh = {C: heads_oof(X, y, fold, C) for C in CS}
+
+    def show(name, per):
+        print(f"{name}: macro-F1 {statistics.mean(per):.4f} ± {statistics.stdev(per):.4f} "
+              f"{[round(x, 3) for x in per]}", flush=True)
+
+    show("heads (OpenVINO, read alone)", choose_and_score(y, fold, list(zh.values())))
+    show("sentence model", choose_and_score(y, fold, [zm[e] for e in range(epochs)]))
+    for w in (0.3, 0.5, 0.7):
+        per = []
+        for k in range(K):
+            # Each source's calibration from the other folds, then the average's own.
+            other = fold != k
+            cands = []
+            for C in CS:
+                a1, c1 = scv.platt(zh[C][other], y[other])
+                for e in range(epochs):
+                    a2, c2 = scv.platt(zm[e][other], y[other])
+                    cands.append(w * (a1 * zh[C] + c1) + (1 - w) * (a2 * zm[e] + c2))
+            per.append(choose_for_fold(y, fold, k, cands))
+        show(f"average, heads weight {w}", per)
+
+
+if __name__ == "__main__":
+    main()
