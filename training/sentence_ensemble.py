@@ -1,7 +1,7 @@
 """Subjectivity: frozen-encoder heads, the fine-tuned sentence model, and the two averaged, on the same folds.
 
     python sentence_ensemble.py --model ../models/unspin-ptc-mpnet --subjectivity SUBJ_DIR \
-        --sentence-cv /work/sft/subj-minilm [--cache /work/sft/mpnet-subj-ov-alone.npy]
+        --sentence-cv /work/sft/subj-minilm [--cache /work/sft/mpnet-subj] [--ort]
 
 An experiment, not a shipping step: nothing is written to a model folder. It asks whether the
 accurate model's subjectivity would gain from averaging the two scorers it could use.
@@ -40,34 +40,38 @@ K = 5
 CS = (0.001, 0.01, 0.1)
 
 
-def heads_oof(X, y, fold, C):
-    z = np.zeros(len(y))
+def heads_oof(X, y, fold, C, readings):
+    """Out-of-fold logits of heads fitted on `X`, applied to `X` and to each other reading."""
+    zs = [np.zeros(len(y)) for _ in readings]
     for k in range(K):
         tr, held = fold != k, fold == k
         sc = StandardScaler().fit(X[tr])
         lr = LogisticRegression(C=C, class_weight="balanced", max_iter=3000).fit(sc.transform(X[tr]), y[tr])
-        z[held] = lr.decision_function(sc.transform(X[held]))
-    return z
+        for z, R in zip(zs, readings):
+            z[held] = lr.decision_function(sc.transform(R[held]))
+    return zs
 
 
-def choose_for_fold(y, fold, k, candidates):
+def choose_for_fold(y, fold, k, candidates, scored=None):
     """Held-out fold k's macro-F1 with the candidate logits, Platt calibration and threshold that
-    score best on the other folds."""
+    score best on the other folds. `scored` (same order as `candidates`): the logits to score
+    fold k on, when they come from another reading than the ones chosen on."""
     other, held = fold != k, fold == k
     best = None
-    for z in candidates:
+    for j, z in enumerate(candidates):
         a, c = scv.platt(z[other], y[other])
         p = scv.sigmoid(a * z[other] + c)
         th = scv.best_threshold(y[other], p, macro_f1)
         s = macro_f1(y[other], (p >= th).astype(float))
         if best is None or s > best[0]:
-            best = (s, z, a, c, th)
-    _, z, a, c, th = best
+            best = (s, j, a, c, th)
+    _, j, a, c, th = best
+    z = (scored or candidates)[j]
     return macro_f1(y[held], (scv.sigmoid(a * z[held] + c) >= th).astype(float))
 
 
-def choose_and_score(y, fold, candidates):
-    return [choose_for_fold(y, fold, k, candidates) for k in range(K)]
+def choose_and_score(y, fold, candidates, scored=None):
+    return [choose_for_fold(y, fold, k, candidates, scored) for k in range(K)]
 
 
 def main():
@@ -75,28 +79,27 @@ def main():
     ap.add_argument("--model", type=Path, required=True)
     ap.add_argument("--subjectivity", type=Path, required=True)
     ap.add_argument("--sentence-cv", type=Path, required=True, help="sentence_ft.py cv --tasks subjective output")
-    ap.add_argument("--cache", type=Path, help="keep the encoder's sentence features here (.npy)")
+    ap.add_argument("--cache", type=Path, help="keep the encoder's sentence features beside this path (STEM-ENGINE.npy)")
+    ap.add_argument("--ort", action="store_true",
+                    help="also read the sentences with ONNX Runtime int8 and score the OpenVINO-fitted scorers on that reading")
     ap.add_argument("--threads", type=int, default=2)
     args = ap.parse_args()
     cfg = json.loads((args.model / "config.json").read_text())
     tok, (first, last, _pad) = ptc.model_tokenizer(args.model, cfg)
     texts, y, _is_dev, fold = scv.pooled(args.subjectivity, "train_en.tsv", "dev_en.tsv", "sentence", "label", "SUBJ", K)
-    if args.cache and args.cache.exists():
-        X = np.load(args.cache)
-    else:
-        t0 = time.time()
-        sess = scv.OpenVinoSession(args.model / "model.ov.onnx", args.threads)
-        X = features(sess, tok, texts, max_len=128, frame=(first, last))
-        print(f"read {len(texts)} sentences in {time.time() - t0:.0f}s", flush=True)
-        if args.cache:
-            np.save(args.cache, X)
+    X = read(args, tok, texts, first, last, "ov")
+    # ONNX Runtime's int8 reading, as CPUs with VNNI compute it: the uint8 graph over a flipped
+    # copy of the weights (u8_graph.py) is exact on any x86 CPU.
+    X_ort = read(args, tok, texts, first, last, "ort") if args.ort else None
     zm = np.zeros((6, len(y)))
     epochs = 6
     for k in range(K):
         v = np.load(args.sentence_cv / f"fold{k}.npz")
         epochs = min(epochs, v["logits"].shape[0])
         zm[:epochs, v["index"]] = v["logits"][:epochs]
-    zh = {C: heads_oof(X, y, fold, C) for C in CS}
+    readings = [X] + ([X_ort] if X_ort is not None else [])
+    zh_all = {C: heads_oof(X, y, fold, C, readings) for C in CS}
+    zh = {C: v[0] for C, v in zh_all.items()}
 
     def show(name, per):
         print(f"{name}: macro-F1 {statistics.mean(per):.4f} ± {statistics.stdev(per):.4f} "
@@ -117,6 +120,54 @@ def main():
                     cands.append(w * (a1 * zh[C] + c1) + (1 - w) * (a2 * zm[e] + c2))
             per.append(choose_for_fold(y, fold, k, cands))
         show(f"average, heads weight {w}", per)
+    if X_ort is None:
+        return
+    # Chosen on OpenVINO's reading, scored on ONNX Runtime's: what a model fitted on one engine
+    # does where the other runs.
+    show("heads, chosen on OpenVINO, scored on ONNX Runtime int8",
+         choose_and_score(y, fold, list(zh.values()), [v[1] for v in zh_all.values()]))
+    per = []
+    for k in range(K):
+        other = fold != k
+        cands, scored = [], []
+        for C in CS:
+            a1, c1 = scv.platt(zh[C][other], y[other])
+            for e in range(epochs):
+                a2, c2 = scv.platt(zm[e][other], y[other])
+                m = (1 - 0.5) * (a2 * zm[e] + c2)
+                cands.append(0.5 * (a1 * zh[C] + c1) + m)
+                scored.append(0.5 * (a1 * zh_all[C][1] + c1) + m)
+        per.append(choose_for_fold(y, fold, k, cands, scored))
+    show("average 0.5, chosen on OpenVINO, scored on ONNX Runtime int8", per)
+
+
+def read(args, tok, texts, first, last, engine):
+    """Each sentence's mean token state, read alone by `engine` (cached in --cache, per engine)."""
+    cache = args.cache.with_name(f"{args.cache.stem}-{engine}.npy") if args.cache else None
+    if cache and cache.exists():
+        return np.load(cache)
+    t0 = time.time()
+    if engine == "ov":
+        sess = scv.OpenVinoSession(args.model / "model.ov.onnx", args.threads)
+        X = features(sess, tok, texts, max_len=128, frame=(first, last))
+    else:
+        import tempfile
+
+        import onnxruntime as ort
+
+        import u8_graph
+
+        with tempfile.TemporaryDirectory() as tmp:
+            opts = ort.SessionOptions()
+            opts.intra_op_num_threads = args.threads
+            sess = ort.InferenceSession(str(u8_graph.uint8_model(args.model, Path(tmp))), opts,
+                                        providers=["CPUExecutionProvider"])
+            # One sentence per call, as unspin reads them: int8 quantizes activations per call.
+            X = features(sess, tok, texts, batch=1, max_len=128, frame=(first, last))
+    print(f"read {len(texts)} sentences ({engine}) in {time.time() - t0:.0f}s", flush=True)
+    if cache:
+        np.save(cache, X)
+    return X
 
 
 if __name__ == "__main__":
