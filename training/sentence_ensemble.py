@@ -139,6 +139,19 @@ def main():
                 scored.append(0.5 * (a1 * zh_all[C][1] + c1) + m)
         per.append(choose_for_fold(y, fold, k, cands, scored))
     show("average 0.5, chosen on OpenVINO, scored on ONNX Runtime int8", per)
+    # Heads fitted on both engines' readings at once (each sentence twice), scored on each.
+    both, y2, fold2 = np.concatenate([X, X_ort]), np.concatenate([y, y]), np.concatenate([fold, fold])
+    for name, R in (("OpenVINO", X), ("ONNX Runtime int8", X_ort)):
+        cands = []
+        for C in CS:
+            z = np.zeros(len(y))
+            for k in range(K):
+                tr = fold2 != k
+                sc = StandardScaler().fit(both[tr])
+                lr = LogisticRegression(C=C, class_weight="balanced", max_iter=3000).fit(sc.transform(both[tr]), y2[tr])
+                z[fold == k] = lr.decision_function(sc.transform(R[fold == k]))
+            cands.append(z)
+        show(f"heads fitted on both engines' readings, scored on {name}", choose_and_score(y, fold, cands))
 
 
 def read(args, tok, texts, first, last, engine):
