@@ -41,6 +41,7 @@ pub use db::{Conn, Target};
 pub use schema::SCHEMA_VERSION;
 pub use store::{Lookup, Store, DEFAULT_BATCH};
 
+use crate::detect::neural::ModelConfig;
 use crate::{Document, Error, Result};
 
 /// Where a document came from: the input as given on the command line (`-` for standard input)
@@ -77,18 +78,9 @@ impl ModelId {
         let mut hasher = Sha256::new();
         let mut files: Vec<PathBuf> =
             ["config.json", "model.safetensors", "sentence_heads.safetensors"].iter().map(PathBuf::from).collect();
-        let config = std::fs::read_to_string(dir.join("config.json"))
-            .ok()
-            .and_then(|raw| serde_json::from_str::<serde_json::Value>(&raw).ok());
-        // Subfolders of sentence models: `sentence_model`, and each `sentence_models` entry's `dir`.
-        let single = config.as_ref().and_then(|c| c.get("sentence_model")?.as_str().map(str::to_owned));
-        let listed = config
-            .as_ref()
-            .and_then(|c| c.get("sentence_models")?.as_array().cloned())
-            .unwrap_or_default()
-            .into_iter()
-            .filter_map(|r| r.get("dir")?.as_str().map(str::to_owned));
-        for sub in single.into_iter().chain(listed).map(PathBuf::from) {
+        // A config that does not read names no sentence model; its own bytes are still hashed.
+        let refs = ModelConfig::read(&dir.join("config.json")).map(|c| c.sentence_model_refs()).unwrap_or_default();
+        for sub in refs.into_iter().map(|r| PathBuf::from(r.dir)) {
             files.extend([sub.join("config.json"), sub.join("model.safetensors")]);
         }
         for (k, file) in files.iter().enumerate() {
@@ -176,4 +168,37 @@ pub fn lock_path(db: &Path) -> PathBuf {
     let mut name = db.as_os_str().to_owned();
     name.push("-lock");
     PathBuf::from(name)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    /// The version covers the weights and config of every sentence model the config names, in
+    /// either form, and nothing else in their folders.
+    #[test]
+    fn a_model_id_covers_its_sentence_models() {
+        let fast = crate::detect::neural::model_dir(Some("fast")).unwrap();
+        let base: serde_json::Value =
+            serde_json::from_str(&std::fs::read_to_string(fast.join("config.json")).unwrap()).unwrap();
+        let tmp = tempfile::tempdir().unwrap();
+        let dir = tmp.path();
+        for sub in ["one", "two"] {
+            std::fs::create_dir(dir.join(sub)).unwrap();
+            std::fs::write(dir.join(sub).join("config.json"), "{}").unwrap();
+            std::fs::write(dir.join(sub).join("model.safetensors"), "weights").unwrap();
+        }
+        let mut config = base.clone();
+        config["sentence_model"] = serde_json::json!("one");
+        config["sentence_models"] = serde_json::json!([{"dir": "two", "tasks": ["subjective"]}]);
+        std::fs::write(dir.join("config.json"), config.to_string()).unwrap();
+        let version = || ModelId::of_model_dir(dir, "s").unwrap().version;
+        for sub in ["one", "two"] {
+            let before = version();
+            std::fs::write(dir.join(sub).join("notes.txt"), "not read").unwrap();
+            assert_eq!(version(), before, "{sub}: only config.json and weights count");
+            std::fs::write(dir.join(sub).join("model.safetensors"), format!("new {sub}")).unwrap();
+            assert_ne!(version(), before, "{sub}: its weights are part of the version");
+        }
+    }
 }

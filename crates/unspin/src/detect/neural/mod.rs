@@ -134,11 +134,11 @@ impl NeuralDetector {
             .map_err(|e| Error::Model { path: dir.join("config.json"), message: e.to_string() })?;
         let encoder = Encoder::load(dir, &config.tokenizer, &options.engine)?;
         let heads = Heads::read(&dir.join("model.safetensors"), 2, techniques.len())?;
+        // Sentence models run on ONNX Runtime whichever engine runs the encoder: one short call
+        // per sentence costs OpenVINO about four times as much (bench/README.md).
+        let engine = EngineOptions { kind: EngineKind::OnnxRuntime, ..options.engine.clone() };
         let mut sentence_models: Vec<(SentenceModel, Vec<String>)> = Vec::new();
         for r in config.sentence_model_refs() {
-            // On ONNX Runtime whichever engine runs the encoder: one short call per sentence
-            // costs OpenVINO about four times as much (bench/README.md).
-            let engine = EngineOptions { kind: EngineKind::OnnxRuntime, ..options.engine.clone() };
             let model = SentenceModel::load(&dir.join(&r.dir), &engine)?;
             let tasks = r.tasks.unwrap_or_else(|| model.config().tasks.clone());
             let bad = |message: String| Error::Model { path: dir.join("config.json"), message };
@@ -492,9 +492,10 @@ impl NeuralDetector {
                 })
                 .collect()
         });
-        let scores = match sentences && !self.sentence_models.is_empty() {
-            true => Some(self.merged(scores, sentence_starts.len(), |m| m.score_document(text, sentence_starts))?),
-            false => scores,
+        let scores = if sentences && !self.sentence_models.is_empty() {
+            Some(self.merged(scores, sentence_starts.len(), |m| m.score_document(text, sentence_starts))?)
+        } else {
+            scores
         };
         Ok((found, scores))
     }
