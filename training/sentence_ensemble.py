@@ -34,17 +34,19 @@ from sklearn.preprocessing import StandardScaler
 
 import ptc
 import sentence_cv as scv
+from sentence_ft import calibrated
 from sentence_heads import features, macro_f1
 
 K = 5
 CS = (0.001, 0.01, 0.1)
 
 
-def heads_oof(X, y, fold, C, readings):
-    """Out-of-fold logits of heads fitted on `X`, applied to `X` and to each other reading."""
-    zs = [np.zeros(len(y)) for _ in readings]
+def heads_oof(X, y, fold_x, C, readings, fold):
+    """Out-of-fold logits, one array per reading in `readings` (sentences with folds `fold`), of
+    heads fitted on the rows of `X` (labels `y`, folds `fold_x`) outside each held-out fold."""
+    zs = [np.zeros(len(fold)) for _ in readings]
     for k in range(K):
-        tr, held = fold != k, fold == k
+        tr, held = fold_x != k, fold == k
         sc = StandardScaler().fit(X[tr])
         lr = LogisticRegression(C=C, class_weight="balanced", max_iter=3000).fit(sc.transform(X[tr]), y[tr])
         for z, R in zip(zs, readings):
@@ -56,17 +58,8 @@ def choose_for_fold(y, fold, k, candidates, scored=None):
     """Held-out fold k's macro-F1 with the candidate logits, Platt calibration and threshold that
     score best on the other folds. `scored` (same order as `candidates`): the logits to score
     fold k on, when they come from another reading than the ones chosen on."""
-    other, held = fold != k, fold == k
-    best = None
-    for j, z in enumerate(candidates):
-        a, c = scv.platt(z[other], y[other])
-        p = scv.sigmoid(a * z[other] + c)
-        th = scv.best_threshold(y[other], p, macro_f1)
-        s = macro_f1(y[other], (p >= th).astype(float))
-        if best is None or s > best[0]:
-            best = (s, j, a, c, th)
-    _, j, a, c, th = best
-    z = (scored or candidates)[j]
+    j, a, c, th, _ = calibrated(np.stack(candidates), y, fold != k, range(len(candidates)), macro_f1)
+    z, held = (scored or candidates)[j], fold == k
     return macro_f1(y[held], (scv.sigmoid(a * z[held] + c) >= th).astype(float))
 
 
@@ -98,60 +91,48 @@ def main():
         epochs = min(epochs, v["logits"].shape[0])
         zm[:epochs, v["index"]] = v["logits"][:epochs]
     readings = [X] + ([X_ort] if X_ort is not None else [])
-    zh_all = {C: heads_oof(X, y, fold, C, readings) for C in CS}
+    # Per C, the heads' logits on each reading.
+    zh_all = {C: heads_oof(X, y, fold, C, readings, fold) for C in CS}
     zh = {C: v[0] for C, v in zh_all.items()}
 
     def show(name, per):
         print(f"{name}: macro-F1 {statistics.mean(per):.4f} ± {statistics.stdev(per):.4f} "
               f"{[round(x, 3) for x in per]}", flush=True)
 
-    show("heads (OpenVINO, read alone)", choose_and_score(y, fold, list(zh.values())))
-    show("sentence model", choose_and_score(y, fold, [zm[e] for e in range(epochs)]))
-    for w in (0.3, 0.5, 0.7):
+    def average(w, reading=0):
+        """Per held-out fold: the heads and the model, each calibrated on the other folds, averaged
+        with weight w on the heads; chosen on OpenVINO's reading, scored on `reading`'s."""
         per = []
         for k in range(K):
-            # Each source's calibration from the other folds, then the average's own.
             other = fold != k
-            cands = []
+            cands, scored = [], []
             for C in CS:
                 a1, c1 = scv.platt(zh[C][other], y[other])
                 for e in range(epochs):
                     a2, c2 = scv.platt(zm[e][other], y[other])
-                    cands.append(w * (a1 * zh[C] + c1) + (1 - w) * (a2 * zm[e] + c2))
-            per.append(choose_for_fold(y, fold, k, cands))
-        show(f"average, heads weight {w}", per)
+                    model = (1 - w) * (a2 * zm[e] + c2)
+                    cands.append(w * (a1 * zh[C] + c1) + model)
+                    scored.append(w * (a1 * zh_all[C][reading] + c1) + model)
+            per.append(choose_for_fold(y, fold, k, cands, scored))
+        return per
+
+    show("heads (OpenVINO, read alone)", choose_and_score(y, fold, list(zh.values())))
+    show("sentence model", choose_and_score(y, fold, [zm[e] for e in range(epochs)]))
+    for w in (0.3, 0.5, 0.7):
+        show(f"average, heads weight {w}", average(w))
     if X_ort is None:
         return
     # Chosen on OpenVINO's reading, scored on ONNX Runtime's: what a model fitted on one engine
     # does where the other runs.
     show("heads, chosen on OpenVINO, scored on ONNX Runtime int8",
          choose_and_score(y, fold, list(zh.values()), [v[1] for v in zh_all.values()]))
-    per = []
-    for k in range(K):
-        other = fold != k
-        cands, scored = [], []
-        for C in CS:
-            a1, c1 = scv.platt(zh[C][other], y[other])
-            for e in range(epochs):
-                a2, c2 = scv.platt(zm[e][other], y[other])
-                m = (1 - 0.5) * (a2 * zm[e] + c2)
-                cands.append(0.5 * (a1 * zh[C] + c1) + m)
-                scored.append(0.5 * (a1 * zh_all[C][1] + c1) + m)
-        per.append(choose_for_fold(y, fold, k, cands, scored))
-    show("average 0.5, chosen on OpenVINO, scored on ONNX Runtime int8", per)
+    show("average 0.5, chosen on OpenVINO, scored on ONNX Runtime int8", average(0.5, reading=1))
     # Heads fitted on both engines' readings at once (each sentence twice), scored on each.
-    both, y2, fold2 = np.concatenate([X, X_ort]), np.concatenate([y, y]), np.concatenate([fold, fold])
-    for name, R in (("OpenVINO", X), ("ONNX Runtime int8", X_ort)):
-        cands = []
-        for C in CS:
-            z = np.zeros(len(y))
-            for k in range(K):
-                tr = fold2 != k
-                sc = StandardScaler().fit(both[tr])
-                lr = LogisticRegression(C=C, class_weight="balanced", max_iter=3000).fit(sc.transform(both[tr]), y2[tr])
-                z[fold == k] = lr.decision_function(sc.transform(R[fold == k]))
-            cands.append(z)
-        show(f"heads fitted on both engines' readings, scored on {name}", choose_and_score(y, fold, cands))
+    both = {C: heads_oof(np.concatenate(readings), np.concatenate([y, y]), np.concatenate([fold, fold]), C,
+                         readings, fold) for C in CS}
+    for r, name in enumerate(("OpenVINO", "ONNX Runtime int8")):
+        show(f"heads fitted on both engines' readings, scored on {name}",
+             choose_and_score(y, fold, [v[r] for v in both.values()]))
 
 
 def read(args, tok, texts, first, last, engine):

@@ -298,6 +298,27 @@ class Graph(torch.nn.Module):
         return self.head(h), h
 
 
+def load_final(args) -> SentenceModel:
+    """The model `final` wrote, in eval mode."""
+    model = SentenceModel(args.base, len(TASKS))
+    model.load_state_dict(torch.load(args.out / "final.pt", map_location="cpu"))
+    return model.eval()
+
+
+def f32_and_int8(graph, sess, encs, rows, j):
+    """Calibrated scores of task channel `j` for the sentences `rows`, each read alone: PyTorch f32
+    through `graph` and ONNX Runtime through `sess` (the exported int8 graph)."""
+    f32, int8 = np.zeros(len(rows)), np.zeros(len(rows))
+    for k, i in enumerate(rows):
+        e = np.array([encs[i]], dtype=np.int64)
+        z, _ = sess.run(None, {"input_ids": e, "attention_mask": np.ones_like(e)})
+        int8[k] = sigmoid(float(z[0, 1:-1, j].mean()))
+        with torch.no_grad():
+            t = torch.tensor(e)
+            f32[k] = sigmoid(graph(t, torch.ones_like(t))[0][0, 1:-1, j].mean().item())
+    return f32, int8
+
+
 def cmd_export(args, data, encs):
     import tempfile
 
@@ -309,10 +330,8 @@ def cmd_export(args, data, encs):
     from tokenizer_fixture import tokenizer_spec
 
     report = json.loads((args.out / "cv.json").read_text())
-    model = SentenceModel(args.base, len(TASKS))
-    model.load_state_dict(torch.load(args.out / "final.pt", map_location="cpu"))
+    model = load_final(args)
     model.encoder.config._attn_implementation = "eager"
-    model.eval()
     names = list(TASKS)
     graph = Graph(model, [report[n]["shipped"]["platt_a"] for n in names],
                   [report[n]["shipped"]["platt_c"] for n in names]).eval()
@@ -337,13 +356,8 @@ def cmd_export(args, data, encs):
     sess = ort.InferenceSession(str(args.to / "model.onnx"), providers=["CPUExecutionProvider"])
     diffs = []
     for j, n in enumerate(names):
-        dev = [i for i in np.flatnonzero(data[n][2])][:200]
-        for i in dev:
-            e = np.array([encs[n][i]], dtype=np.int64)
-            z, _ = sess.run(None, {"input_ids": e, "attention_mask": np.ones_like(e)})
-            with torch.no_grad():
-                want = graph(torch.tensor(e), torch.ones_like(torch.tensor(e)))[0][0, 1:-1, j].mean().item()
-            diffs.append(abs(sigmoid(float(z[0, 1:-1, j].mean())) - sigmoid(want)))
+        f32, int8 = f32_and_int8(graph, sess, encs[n], np.flatnonzero(data[n][2])[:200], j)
+        diffs += list(np.abs(f32 - int8))
     print(f"int8 ONNX Runtime against PyTorch f32 on {len(diffs)} dev sentences: mean |score difference| "
           f"{np.mean(diffs):.4f}, max {np.max(diffs):.4f}")
     bc = model.encoder.config
@@ -374,27 +388,15 @@ def cmd_check(args, data, encs):
     import onnxruntime as ort
 
     cfg = json.loads((args.to / "config.json").read_text())
-    model = SentenceModel(args.base, len(TASKS))
-    model.load_state_dict(torch.load(args.out / "final.pt", map_location="cpu"))
-    model.eval()
+    names = list(TASKS)
+    shipped = [cfg["validation"][n]["shipped"] for n in names]
+    graph = Graph(load_final(args), [s["platt_a"] for s in shipped], [s["platt_c"] for s in shipped]).eval()
     opts = ort.SessionOptions()
     opts.intra_op_num_threads = args.threads
     sess = ort.InferenceSession(str(args.to / "model.onnx"), opts, providers=["CPUExecutionProvider"])
-    names = list(TASKS)
     for j, n in enumerate(names):
-        shipped, th = cfg["validation"][n]["shipped"], cfg["thresholds"][n]
-        texts, y, *_ = data[n]
-        f32, int8 = np.zeros(len(y)), np.zeros(len(y))
-        for i, e in enumerate(encs[n]):
-            ids = torch.tensor([e])
-            content = torch.zeros_like(ids, dtype=torch.bool)
-            content[0, 1:-1] = True
-            with torch.no_grad():
-                z = model(ids, torch.ones_like(ids), content)[0, j].item()
-            f32[i] = sigmoid(shipped["platt_a"] * z + shipped["platt_c"])
-            x = np.array([e], dtype=np.int64)
-            t, _ = sess.run(None, {"input_ids": x, "attention_mask": np.ones_like(x)})
-            int8[i] = sigmoid(float(t[0, 1:-1, cfg["tasks"].index(n)].mean()))
+        th, y = cfg["thresholds"][n], data[n][1]
+        f32, int8 = f32_and_int8(graph, sess, encs[n], range(len(y)), j)
         measure = TASKS[n][5]
         flips = int(((f32 >= th) != (int8 >= th)).sum())
         print(f"{n}: int8 against f32 on {len(y)} sentences: {flips} decisions differ, mean |score difference| "
