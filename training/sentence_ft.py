@@ -9,6 +9,8 @@
     python sentence_ft.py ... --out OUT final --epochs N [--stop-after E]
     # its folder as the Rust side reads it, calibration and thresholds from the report
     python sentence_ft.py ... --out OUT export --name NAME --to MODEL_DIR/sentence
+    # what a sentence costs the exported graph on ONNX Runtime, one sentence a call
+    python sentence_ft.py ... --out OUT time --to MODEL_DIR/sentence
     # the exported int8 graph against PyTorch f32 on every sentence: decisions that flip
     python sentence_ft.py ... --out OUT check --to MODEL_DIR/sentence
     # any command on one task only: --tasks subjective (or checkworthy), with an --out of its own
@@ -29,11 +31,13 @@ report adds the epoch: per held-out fold, the epoch is chosen on the other folds
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import math
 import random
 import shutil
 import statistics
+import tempfile
 import time
 from pathlib import Path
 
@@ -305,6 +309,21 @@ def load_final(args) -> SentenceModel:
     return model.eval()
 
 
+@contextlib.contextmanager
+def int8_session(folder: Path, opts):
+    """ONNX Runtime on the exported int8 graph as unspin runs it: the uint8 graph over a flipped
+    copy of the weights (`u8_graph.py`), which every x86 CPU computes exactly. `model.onnx` read
+    directly saturates on CPUs without VNNI (the MPNet sentence model's scores all came out 0.495
+    there), so it would measure the CPU, not the quantization."""
+    import onnxruntime as ort
+
+    import u8_graph
+
+    with tempfile.TemporaryDirectory() as tmp:
+        graph = u8_graph.uint8_model(folder, Path(tmp))
+        yield ort.InferenceSession(str(graph), opts, providers=["CPUExecutionProvider"])
+
+
 def f32_and_int8(graph, sess, encs, rows, j):
     """Calibrated scores of task channel `j` for the sentences `rows`, each read alone: PyTorch f32
     through `graph` and ONNX Runtime through `sess` (the exported int8 graph)."""
@@ -320,8 +339,6 @@ def f32_and_int8(graph, sess, encs, rows, j):
 
 
 def cmd_export(args, data, encs):
-    import tempfile
-
     import onnx
     import onnxruntime as ort
     from onnxruntime.quantization import QuantType, quantize_dynamic
@@ -353,11 +370,11 @@ def cmd_export(args, data, encs):
     write_encoder(onnx_model, args.to, {}, {"format": "unspin"})
     shutil.copy(args.base / "vocab.txt", args.to / "vocab.txt")
     # How far the int8 graph reads the dev sentences from PyTorch f32, in calibrated probability.
-    sess = ort.InferenceSession(str(args.to / "model.onnx"), providers=["CPUExecutionProvider"])
     diffs = []
-    for j, n in enumerate(names):
-        f32, int8 = f32_and_int8(graph, sess, encs[n], np.flatnonzero(data[n][2])[:200], j)
-        diffs += list(np.abs(f32 - int8))
+    with int8_session(args.to, ort.SessionOptions()) as sess:
+        for j, n in enumerate(names):
+            f32, int8 = f32_and_int8(graph, sess, encs[n], np.flatnonzero(data[n][2])[:200], j)
+            diffs += list(np.abs(f32 - int8))
     print(f"int8 ONNX Runtime against PyTorch f32 on {len(diffs)} dev sentences: mean |score difference| "
           f"{np.mean(diffs):.4f}, max {np.max(diffs):.4f}")
     bc = model.encoder.config
@@ -393,20 +410,46 @@ def cmd_check(args, data, encs):
     graph = Graph(load_final(args), [s["platt_a"] for s in shipped], [s["platt_c"] for s in shipped]).eval()
     opts = ort.SessionOptions()
     opts.intra_op_num_threads = args.threads
-    sess = ort.InferenceSession(str(args.to / "model.onnx"), opts, providers=["CPUExecutionProvider"])
-    for j, n in enumerate(names):
-        th, y = cfg["thresholds"][n], data[n][1]
-        f32, int8 = f32_and_int8(graph, sess, encs[n], range(len(y)), j)
-        measure = TASKS[n][5]
-        flips = int(((f32 >= th) != (int8 >= th)).sum())
-        print(f"{n}: int8 against f32 on {len(y)} sentences: {flips} decisions differ, mean |score difference| "
-              f"{np.abs(f32 - int8).mean():.4f}; fit {measure(y, (f32 >= th).astype(float)):.4f} (f32) "
-              f"{measure(y, (int8 >= th).astype(float)):.4f} (int8)", flush=True)
+    with int8_session(args.to, opts) as sess:
+        for j, n in enumerate(names):
+            th, y = cfg["thresholds"][n], data[n][1]
+            f32, int8 = f32_and_int8(graph, sess, encs[n], range(len(y)), j)
+            measure = TASKS[n][5]
+            flips = int(((f32 >= th) != (int8 >= th)).sum())
+            print(f"{n}: int8 against f32 on {len(y)} sentences: {flips} decisions differ, mean |score difference| "
+                  f"{np.abs(f32 - int8).mean():.4f}; fit {measure(y, (f32 >= th).astype(float)):.4f} (f32) "
+                  f"{measure(y, (int8 >= th).astype(float)):.4f} (int8)", flush=True)
+
+
+def cmd_time(args, data, encs):
+    """What one sentence costs the exported int8 graph (`--to`) on ONNX Runtime, called as unspin
+    calls it (one sentence a call, `--threads`): the first 35 dev sentences of the task, best of
+    3 rounds after a warm-up."""
+    import onnxruntime as ort
+
+    n = next(iter(TASKS))
+    feeds = [{"input_ids": np.array([encs[n][i]], dtype=np.int64)} for i in np.flatnonzero(data[n][2])[:35]]
+    for f in feeds:
+        f["attention_mask"] = np.ones_like(f["input_ids"])
+    opts = ort.SessionOptions()
+    opts.intra_op_num_threads = args.threads
+    with int8_session(args.to, opts) as sess:
+        for f in feeds[:3]:
+            sess.run(None, f)
+        rounds = []
+        for _ in range(3):
+            t0 = time.perf_counter()
+            for f in feeds:
+                sess.run(None, f)
+            rounds.append(time.perf_counter() - t0)
+    tokens = statistics.mean(f["input_ids"].shape[1] for f in feeds)
+    print(f"{args.to}: {len(feeds)} sentences ({tokens:.1f} tokens on average) in {min(rounds):.3f} s, "
+          f"{1000 * min(rounds) / len(feeds):.1f} ms a call (rounds {', '.join(f'{r:.3f}' for r in rounds)})")
 
 
 def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    ap.add_argument("command", choices=["cv", "report", "final", "export", "check"])
+    ap.add_argument("command", choices=["cv", "report", "final", "export", "check", "time"])
     ap.add_argument("--base", type=Path, required=True, help="the pretrained encoder (a transformers folder)")
     ap.add_argument("--checkworthy", type=Path, required=True)
     ap.add_argument("--subjectivity", type=Path, required=True)
@@ -446,7 +489,7 @@ def main():
     tok = AutoTokenizer.from_pretrained(str(args.base))
     args.pad = tok.pad_token_id
     encs = {n: encode(tok, data[n][0], args.max_len) for n in TASKS}
-    {"cv": cmd_cv, "final": cmd_final, "export": cmd_export, "check": cmd_check}[args.command](args, data, encs)
+    {"cv": cmd_cv, "final": cmd_final, "export": cmd_export, "check": cmd_check, "time": cmd_time}[args.command](args, data, encs)
 
 
 if __name__ == "__main__":
