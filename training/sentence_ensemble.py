@@ -145,17 +145,13 @@ def read(args, tok, texts, first, last, engine):
         sess = scv.OpenVinoSession(args.model / "model.ov.onnx", args.threads)
         X = features(sess, tok, texts, max_len=128, frame=(first, last))
     else:
-        import tempfile
-
         import onnxruntime as ort
 
         import u8_graph
 
-        with tempfile.TemporaryDirectory() as tmp:
-            opts = ort.SessionOptions()
-            opts.intra_op_num_threads = args.threads
-            sess = ort.InferenceSession(str(u8_graph.uint8_model(args.model, Path(tmp))), opts,
-                                        providers=["CPUExecutionProvider"])
+        opts = ort.SessionOptions()
+        opts.intra_op_num_threads = args.threads
+        with u8_graph.session(args.model, opts) as sess:
             # One sentence per call, as unspin reads them: int8 quantizes activations per call.
             X = features(sess, tok, texts, batch=1, max_len=128, frame=(first, last))
     print(f"read {len(texts)} sentences ({engine}) in {time.time() - t0:.0f}s", flush=True)

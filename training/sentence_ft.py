@@ -31,13 +31,11 @@ report adds the epoch: per held-out fold, the epoch is chosen on the other folds
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import math
 import random
 import shutil
 import statistics
-import tempfile
 import time
 from pathlib import Path
 
@@ -46,6 +44,7 @@ import torch
 
 from sentence_cv import best_threshold, expected_calibration_error, platt, pooled, reliability, sigmoid
 from sentence_heads import f1_pos, macro_f1
+import u8_graph
 
 TASKS = {
     "checkworthy": ("CT24_checkworthy_english_train.tsv", "CT24_checkworthy_english_dev.tsv", "Text", "class_label",
@@ -309,21 +308,6 @@ def load_final(args) -> SentenceModel:
     return model.eval()
 
 
-@contextlib.contextmanager
-def int8_session(folder: Path, opts):
-    """ONNX Runtime on the exported int8 graph as unspin runs it: the uint8 graph over a flipped
-    copy of the weights (`u8_graph.py`), which every x86 CPU computes exactly. `model.onnx` read
-    directly saturates on CPUs without VNNI (the MPNet sentence model's scores all came out 0.495
-    there), so it would measure the CPU, not the quantization."""
-    import onnxruntime as ort
-
-    import u8_graph
-
-    with tempfile.TemporaryDirectory() as tmp:
-        graph = u8_graph.uint8_model(folder, Path(tmp))
-        yield ort.InferenceSession(str(graph), opts, providers=["CPUExecutionProvider"])
-
-
 def f32_and_int8(graph, sess, encs, rows, j):
     """Calibrated scores of task channel `j` for the sentences `rows`, each read alone: PyTorch f32
     through `graph` and ONNX Runtime through `sess` (the exported int8 graph)."""
@@ -339,6 +323,8 @@ def f32_and_int8(graph, sess, encs, rows, j):
 
 
 def cmd_export(args, data, encs):
+    import tempfile
+
     import onnx
     import onnxruntime as ort
     from onnxruntime.quantization import QuantType, quantize_dynamic
@@ -371,7 +357,7 @@ def cmd_export(args, data, encs):
     shutil.copy(args.base / "vocab.txt", args.to / "vocab.txt")
     # How far the int8 graph reads the dev sentences from PyTorch f32, in calibrated probability.
     diffs = []
-    with int8_session(args.to, ort.SessionOptions()) as sess:
+    with u8_graph.session(args.to, ort.SessionOptions()) as sess:
         for j, n in enumerate(names):
             f32, int8 = f32_and_int8(graph, sess, encs[n], np.flatnonzero(data[n][2])[:200], j)
             diffs += list(np.abs(f32 - int8))
@@ -410,7 +396,7 @@ def cmd_check(args, data, encs):
     graph = Graph(load_final(args), [s["platt_a"] for s in shipped], [s["platt_c"] for s in shipped]).eval()
     opts = ort.SessionOptions()
     opts.intra_op_num_threads = args.threads
-    with int8_session(args.to, opts) as sess:
+    with u8_graph.session(args.to, opts) as sess:
         for j, n in enumerate(names):
             th, y = cfg["thresholds"][n], data[n][1]
             f32, int8 = f32_and_int8(graph, sess, encs[n], range(len(y)), j)
@@ -422,9 +408,9 @@ def cmd_check(args, data, encs):
 
 
 def cmd_time(args, data, encs):
-    """What one sentence costs the exported int8 graph (`--to`) on ONNX Runtime, called as unspin
-    calls it (one sentence a call, `--threads`): the first 35 dev sentences of the task, best of
-    3 rounds after a warm-up."""
+    """What one sentence costs the exported int8 graph (`--to`) on ONNX Runtime, one sentence a
+    call as unspin calls it (`--threads`; unpadded, where unspin pads to a multiple of 16 tokens):
+    the first 35 dev sentences of the task, best of 3 rounds after a warm-up."""
     import onnxruntime as ort
 
     n = next(iter(TASKS))
@@ -433,7 +419,7 @@ def cmd_time(args, data, encs):
         f["attention_mask"] = np.ones_like(f["input_ids"])
     opts = ort.SessionOptions()
     opts.intra_op_num_threads = args.threads
-    with int8_session(args.to, opts) as sess:
+    with u8_graph.session(args.to, opts) as sess:
         for f in feeds[:3]:
             sess.run(None, f)
         rounds = []
