@@ -186,19 +186,22 @@ def main():
             quant = f"int8 dynamic (MatMul and embedding weights, {'per-channel' if args.per_channel else 'per-tensor'})"
         model = onnx.load(str(final))
 
-        # Check the graph against PyTorch before anything is written.
-        import onnxruntime as ort
-
-        sess = ort.InferenceSession(str(final), providers=["CPUExecutionProvider"])
-        got = sess.run(None, {"input_ids": ids.numpy(), "attention_mask": mask.numpy()})
-        with torch.no_grad():
-            want = enc(ids, mask)
-        diff = float(np.abs(got[0] - want[0].numpy()).max())
-        print(f"max |token logit| difference ONNX vs PyTorch f32: {diff:.4f}")
-
     extra = {k: v.numpy().astype(np.float32) for k, v in sd.items() if k.startswith("span_head.")}
     write_encoder(model, args.out, extra, {"torch_names": json.dumps(names), "format": "unspin"},
                   quantized=not args.no_quantize)
+
+    # The written graph against PyTorch, read as unspin reads it (u8_graph.session: model.onnx
+    # opened directly saturates on CPUs without VNNI and would measure the CPU).
+    import onnxruntime as ort
+
+    import u8_graph
+
+    with u8_graph.session(args.out, ort.SessionOptions()) as sess:
+        got = sess.run(None, {"input_ids": ids.numpy(), "attention_mask": mask.numpy()})
+    with torch.no_grad():
+        want = enc(ids, mask)
+    diff = float(np.abs(got[0] - want[0].numpy()).max())
+    print(f"max |token logit| difference ONNX vs PyTorch f32: {diff:.4f}")
     shutil.copy(args.base / "vocab.txt", args.out / "vocab.txt")
     # The encoder's architecture, so bench/detector/baseline.py can rebuild it in transformers.
     det.bert.config.to_json_file(str(args.out / "encoder.json"))

@@ -34,6 +34,7 @@ What is chosen here, and how, so that no reported figure comes from sentences it
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import statistics
 import time
@@ -44,6 +45,7 @@ import numpy as np
 import torch
 
 import ptc
+import u8_graph
 from sentence_heads import context_features, features, fit_logreg, f1_pos, macro_f1, read_tsv, write_heads
 
 L2S = (1e-3, 1e-2, 3e-2, 1e-1)
@@ -143,7 +145,7 @@ def expected_calibration_error(y, p, bins=10) -> float:
     return sum(r["sentences"] * abs(r["mean_score"] - r["positive_share"]) for r in table) / len(y)
 
 
-def main():
+def run(stack: contextlib.ExitStack):
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--model", type=Path, required=True)
     ap.add_argument("--checkworthy", type=Path, required=True)
@@ -168,7 +170,7 @@ def main():
         if engine == "ort":
             opts = ort.SessionOptions()
             opts.intra_op_num_threads = args.threads
-            sessions[engine] = ort.InferenceSession(str(args.model / "model.onnx"), opts, providers=["CPUExecutionProvider"])
+            sessions[engine] = stack.enter_context(u8_graph.session(args.model, opts))
         elif engine == "ov":
             sessions[engine] = OpenVinoSession(args.model / "model.ov.onnx", args.threads)
         else:
@@ -253,6 +255,12 @@ def main():
     if args.write:
         write_heads(args.model, heads, list(tasks), thresholds["alone"], thresholds["context"], report)
         print(f"wrote {args.model / 'sentence_heads.safetensors'} and {cfg_path}")
+
+
+def main():
+    # The int8 session's flipped weights live in a temporary folder until the run ends.
+    with contextlib.ExitStack() as stack:
+        run(stack)
 
 
 if __name__ == "__main__":
