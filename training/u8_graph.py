@@ -57,6 +57,14 @@ def flipped(safetensors: Path) -> bytes:
     return bytes(data)
 
 
+def has_int8(safetensors: Path) -> bool:
+    """Whether the file holds any I8 tensor (reads only its header)."""
+    with open(safetensors, "rb") as f:
+        (n,) = struct.unpack("<Q", f.read(8))
+        header = json.loads(f.read(n))
+    return any(k != "__metadata__" and t["dtype"] == "I8" for k, t in header.items())
+
+
 def uint8_model(folder: Path, dest: Path) -> Path:
     """Makes `dest` a folder ONNX Runtime can open model.u8.onnx from outside unspin (the graph
     beside a flipped copy of the weights on disk); returns the graph's path."""
@@ -71,12 +79,14 @@ def session(folder: Path, opts, **kwargs):
     """An ONNX Runtime session on `folder`'s int8 graph as unspin runs it: model.u8.onnx over a
     flipped copy of the weights, which every x86 CPU computes exactly. (model.onnx opened
     directly saturates on CPUs without VNNI, so it measures the CPU, not the quantization: a
-    fine-tuned MPNet sentence model scored 0.495 on every sentence that way.) A folder without
-    model.u8.onnx holds an f32 graph, which is opened as it is. `kwargs` go to the session
+    fine-tuned MPNet sentence model scored 0.495 on every sentence that way.) An f32 folder (no
+    int8 weights, so no model.u8.onnx) is opened as it is. `kwargs` go to the session
     (`disabled_optimizers`, for instance)."""
     import onnxruntime as ort
 
     if not (folder / "model.u8.onnx").exists():
+        if has_int8(folder / "model.safetensors"):
+            raise SystemExit(f"{folder} has int8 weights but no model.u8.onnx: run u8_graph.py --model {folder}")
         yield ort.InferenceSession(str(folder / "model.onnx"), opts, providers=["CPUExecutionProvider"], **kwargs)
         return
     with tempfile.TemporaryDirectory() as tmp:
