@@ -29,13 +29,24 @@ from ptc import TECHNIQUES
 from train import Reader, SpanHead, gold_of, per_technique, tc_score, tune
 
 
-def load_fold(path: Path, arts: dict) -> list[Reader]:
+# What the span channel (0) decodes: the "any technique" probability as trained, or its mean with
+# the strongest technique channel's (`mean-any-max`, an experiment: the Rust detector and
+# export.py know only `any`).
+SPAN_CHANNELS = {
+    "any": lambda p: p[:, 0],
+    "mean-any-max": lambda p: 0.5 * (p[:, 0] + p[:, 1:].max(axis=1)),
+}
+
+
+def load_fold(path: Path, arts: dict, span_channel: str = "any") -> list[Reader]:
     dump = torch.load(path, weights_only=False)
     head = SpanHead(tensors={"span_head." + k: v for k, v in dump["span_head"].items()})
     out = []
     for aid, d in dump["articles"].items():
         hidden = [h.astype(np.float64) for h in d["hidden"]]
-        out.append(Reader(arts[aid], d["probs"], d["starts"], hidden, head))
+        probs = d["probs"].copy()
+        probs[:, 0] = SPAN_CHANNELS[span_channel](d["probs"])
+        out.append(Reader(arts[aid], probs, d["starts"], hidden, head))
     return out
 
 
@@ -95,6 +106,9 @@ def main():
     ap.add_argument("--data", type=Path, default=Path(__file__).resolve().parents[2] / "shared/data/ptc/train")
     ap.add_argument("--epoch", type=int, default=3)
     ap.add_argument("--out", type=Path)
+    ap.add_argument("--span-channel", choices=sorted(SPAN_CHANNELS), default="any",
+                    help="what span detection reads: the 'any' channel, or its mean with the strongest technique's "
+                    "(an experiment; export.py ships only 'any')")
     ap.add_argument("--max-density", type=float, default=1.75,
                     help="settings may predict at most this many times the annotators' spans on the articles they are tuned on (0: no limit); below the 2x bar, so held-out folds stay under it")
     args = ap.parse_args()
@@ -108,12 +122,12 @@ def main():
     for d in sorted(args.runs.glob("fold*")):
         dump = d / f"heldout-e{args.epoch}.pt"
         if dump.exists():
-            folds[d.name[len("fold"):]] = load_fold(dump, by_id)
+            folds[d.name[len("fold"):]] = load_fold(dump, by_id, args.span_channel)
     if not folds:
         raise SystemExit(f"no {args.runs}/fold*/heldout-e{args.epoch}.pt")
     log(f"epoch {args.epoch}: folds {sorted(folds)} ({sum(len(v) for v in folds.values())} held-out articles)")
 
-    report = {"epoch": args.epoch, "folds": sorted(folds)}
+    report = {"epoch": args.epoch, "folds": sorted(folds), "span_channel": args.span_channel}
     for name, structure in (("plain", False), ("structured", True)):
         log(f"{name} decoding, settings tuned on the other folds:")
         rows, pooled = nested(folds, structure, log, args.max_density)

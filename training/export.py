@@ -152,6 +152,10 @@ def main():
     ap.add_argument("--per-channel", action="store_true", help="per-channel int8 scales")
     ap.add_argument("--no-quantize", action="store_true", help="keep f32 (about 4x larger)")
     args = ap.parse_args()
+    val = json.loads(args.validation.read_text())
+    if val.get("span_channel", "any") != "any":
+        raise SystemExit(f"{args.validation}: its settings decode the span channel as {val['span_channel']!r}; "
+                         "the Rust detector reads only 'any'")
 
     sd = load_checkpoint(args.checkpoint)
     has_sentence = "sentence_head.weight" in sd
@@ -160,7 +164,6 @@ def main():
     det.load_state_dict(sd)
     det.eval()
     enc = Encoder(det).eval()
-    val = json.loads(args.validation.read_text())
 
     with tempfile.TemporaryDirectory() as tmp:
         tmp = Path(tmp)
