@@ -1,6 +1,6 @@
 """Cross-validated decoding choices and scores from the held-out dumps of `cv.sh`.
 
-    python cv.py --runs out-cv-mpnet --base MPNET_DIR [--epoch 3] [--out out-cv-mpnet/cv-e3.json]
+    python cv.py --runs out-cv-mpnet --base MPNET_DIR [--epoch 3] [--out out-cv-mpnet/cv-e3.json] [--span-channel mean-any-max]
 
 Each fold's run (RUNS/foldK) trained on the other folds and wrote its held-out articles' token
 probabilities and window states after some epochs (heldout-eN.pt). For every fold K this script
