@@ -199,8 +199,8 @@ def main():
 
     import u8_graph
 
-    with u8_graph.session(args.out, ort.SessionOptions()) as sess:
-        got = sess.run(None, {"input_ids": ids.numpy(), "attention_mask": mask.numpy()})
+    sess = u8_graph.session(args.out, ort.SessionOptions())
+    got = sess.run(None, {"input_ids": ids.numpy(), "attention_mask": mask.numpy()})
     with torch.no_grad():
         want = enc(ids, mask)
     diff = float(np.abs(got[0] - want[0].numpy()).max())

@@ -11,7 +11,6 @@ the same decoding (`ptc.py`, the NumPy span head of `train.py`). Prints FLC line
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import sys
 from pathlib import Path
@@ -22,7 +21,7 @@ import ptc
 import u8_graph
 
 
-def run(stack: contextlib.ExitStack):
+def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--model", type=Path, required=True)
     ap.add_argument("--batch", type=int, default=8)
@@ -40,8 +39,7 @@ def run(stack: contextlib.ExitStack):
     opts.intra_op_num_threads = 2
     # As the Rust engine (engine/onnxruntime.rs): level 3, without the skip-layer-norm fusions.
     opts.graph_optimization_level = ort.GraphOptimizationLevel.ORT_ENABLE_ALL
-    sess = stack.enter_context(u8_graph.session(
-        args.model, opts, disabled_optimizers=["SkipLayerNormFusion", "BiasSkipLayerNormFusion"]))
+    sess = u8_graph.session(args.model, opts, disabled_optimizers=["SkipLayerNormFusion", "BiasSkipLayerNormFusion"])
     head = SpanHead(tensors=load_file(str(args.model / "model.safetensors")))
     thr = ptc.decoding_settings(cfg)
     content = cfg["max_len"] - 2
@@ -66,12 +64,6 @@ def run(stack: contextlib.ExitStack):
         r = Reader(a, probs, starts, hidden, head)
         for s, e, t, conf in sorted(r.decode(thr)):
             sys.stdout.write(f"{aid}\t{labels[t]}\t{s}\t{e}\t{conf:.4f}\n")
-
-
-def main():
-    # The int8 session's flipped weights live in a temporary folder until the run ends.
-    with contextlib.ExitStack() as stack:
-        run(stack)
 
 
 if __name__ == "__main__":

@@ -34,7 +34,6 @@ What is chosen here, and how, so that no reported figure comes from sentences it
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 import statistics
 import time
@@ -145,7 +144,7 @@ def expected_calibration_error(y, p, bins=10) -> float:
     return sum(r["sentences"] * abs(r["mean_score"] - r["positive_share"]) for r in table) / len(y)
 
 
-def run(stack: contextlib.ExitStack):
+def main():
     ap = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     ap.add_argument("--model", type=Path, required=True)
     ap.add_argument("--checkworthy", type=Path, required=True)
@@ -170,7 +169,7 @@ def run(stack: contextlib.ExitStack):
         if engine == "ort":
             opts = ort.SessionOptions()
             opts.intra_op_num_threads = args.threads
-            sessions[engine] = stack.enter_context(u8_graph.session(args.model, opts))
+            sessions[engine] = u8_graph.session(args.model, opts)
         elif engine == "ov":
             sessions[engine] = OpenVinoSession(args.model / "model.ov.onnx", args.threads)
         else:
@@ -255,12 +254,6 @@ def run(stack: contextlib.ExitStack):
     if args.write:
         write_heads(args.model, heads, list(tasks), thresholds["alone"], thresholds["context"], report)
         print(f"wrote {args.model / 'sentence_heads.safetensors'} and {cfg_path}")
-
-
-def main():
-    # The int8 session's flipped weights live in a temporary folder until the run ends.
-    with contextlib.ExitStack() as stack:
-        run(stack)
 
 
 if __name__ == "__main__":

@@ -151,9 +151,9 @@ def read(args, tok, texts, first, last, engine):
 
         opts = ort.SessionOptions()
         opts.intra_op_num_threads = args.threads
-        with u8_graph.session(args.model, opts) as sess:
-            # One sentence per call, as unspin reads them: int8 quantizes activations per call.
-            X = features(sess, tok, texts, batch=1, max_len=128, frame=(first, last))
+        sess = u8_graph.session(args.model, opts)
+        # One sentence per call, as unspin reads them: int8 quantizes activations per call.
+        X = features(sess, tok, texts, batch=1, max_len=128, frame=(first, last))
     print(f"read {len(texts)} sentences ({engine}) in {time.time() - t0:.0f}s", flush=True)
     if cache:
         np.save(cache, X)

@@ -357,10 +357,10 @@ def cmd_export(args, data, encs):
     shutil.copy(args.base / "vocab.txt", args.to / "vocab.txt")
     # How far the int8 graph reads the dev sentences from PyTorch f32, in calibrated probability.
     diffs = []
-    with u8_graph.session(args.to, ort.SessionOptions()) as sess:
-        for j, n in enumerate(names):
-            f32, int8 = f32_and_int8(graph, sess, encs[n], np.flatnonzero(data[n][2])[:200], j)
-            diffs += list(np.abs(f32 - int8))
+    sess = u8_graph.session(args.to, ort.SessionOptions())
+    for j, n in enumerate(names):
+        f32, int8 = f32_and_int8(graph, sess, encs[n], np.flatnonzero(data[n][2])[:200], j)
+        diffs += list(np.abs(f32 - int8))
     print(f"int8 ONNX Runtime against PyTorch f32 on {len(diffs)} dev sentences: mean |score difference| "
           f"{np.mean(diffs):.4f}, max {np.max(diffs):.4f}")
     bc = model.encoder.config
@@ -396,15 +396,15 @@ def cmd_check(args, data, encs):
     graph = Graph(load_final(args), [s["platt_a"] for s in shipped], [s["platt_c"] for s in shipped]).eval()
     opts = ort.SessionOptions()
     opts.intra_op_num_threads = args.threads
-    with u8_graph.session(args.to, opts) as sess:
-        for j, n in enumerate(names):
-            th, y = cfg["thresholds"][n], data[n][1]
-            f32, int8 = f32_and_int8(graph, sess, encs[n], range(len(y)), j)
-            measure = TASKS[n][5]
-            flips = int(((f32 >= th) != (int8 >= th)).sum())
-            print(f"{n}: int8 against f32 on {len(y)} sentences: {flips} decisions differ, mean |score difference| "
-                  f"{np.abs(f32 - int8).mean():.4f}; fit {measure(y, (f32 >= th).astype(float)):.4f} (f32) "
-                  f"{measure(y, (int8 >= th).astype(float)):.4f} (int8)", flush=True)
+    sess = u8_graph.session(args.to, opts)
+    for j, n in enumerate(names):
+        th, y = cfg["thresholds"][n], data[n][1]
+        f32, int8 = f32_and_int8(graph, sess, encs[n], range(len(y)), j)
+        measure = TASKS[n][5]
+        flips = int(((f32 >= th) != (int8 >= th)).sum())
+        print(f"{n}: int8 against f32 on {len(y)} sentences: {flips} decisions differ, mean |score difference| "
+              f"{np.abs(f32 - int8).mean():.4f}; fit {measure(y, (f32 >= th).astype(float)):.4f} (f32) "
+              f"{measure(y, (int8 >= th).astype(float)):.4f} (int8)", flush=True)
 
 
 def cmd_time(args, data, encs):
@@ -419,15 +419,15 @@ def cmd_time(args, data, encs):
         f["attention_mask"] = np.ones_like(f["input_ids"])
     opts = ort.SessionOptions()
     opts.intra_op_num_threads = args.threads
-    with u8_graph.session(args.to, opts) as sess:
-        for f in feeds[:3]:
+    sess = u8_graph.session(args.to, opts)
+    for f in feeds[:3]:
+        sess.run(None, f)
+    rounds = []
+    for _ in range(3):
+        t0 = time.perf_counter()
+        for f in feeds:
             sess.run(None, f)
-        rounds = []
-        for _ in range(3):
-            t0 = time.perf_counter()
-            for f in feeds:
-                sess.run(None, f)
-            rounds.append(time.perf_counter() - t0)
+        rounds.append(time.perf_counter() - t0)
     tokens = statistics.mean(f["input_ids"].shape[1] for f in feeds)
     print(f"{args.to}: {len(feeds)} sentences ({tokens:.1f} tokens on average) in {min(rounds):.3f} s, "
           f"{1000 * min(rounds) / len(feeds):.1f} ms a call (rounds {', '.join(f'{r:.3f}' for r in rounds)})")

@@ -29,7 +29,6 @@ MODEL/sentence_heads.safetensors and their thresholds and scores to config.json.
 from __future__ import annotations
 
 import argparse
-import contextlib
 import json
 from pathlib import Path
 
@@ -159,7 +158,7 @@ def cross_tuned(y, p, measure):
     return measure(y, pred), full, measure(y, (p >= 0.5).astype(float))
 
 
-def run(stack: contextlib.ExitStack):
+def main():
     ap = argparse.ArgumentParser()
     ap.add_argument("--model", type=Path, required=True)
     ap.add_argument("--checkworthy", type=Path, required=True)
@@ -176,7 +175,7 @@ def run(stack: contextlib.ExitStack):
 
     opts = ort.SessionOptions()
     opts.intra_op_num_threads = args.threads
-    sess = stack.enter_context(u8_graph.session(args.model, opts))
+    sess = u8_graph.session(args.model, opts)
     tok = BertWordPieceTokenizer(str(args.model / "vocab.txt"), lowercase=True)
     tasks = {
         "checkworthy": (args.checkworthy / "CT24_checkworthy_english_train.tsv", args.checkworthy / "CT24_checkworthy_english_dev.tsv",
@@ -254,12 +253,6 @@ def write_heads(model: Path, heads: dict, tasks: list, alone_thresholds: dict, c
     cfg["context_thresholds"] = context_thresholds
     cfg["sentence_validation"] = report
     cfg_path.write_text(json.dumps(cfg, indent=1) + "\n")
-
-
-def main():
-    # The int8 session's flipped weights live in a temporary folder until the run ends.
-    with contextlib.ExitStack() as stack:
-        run(stack)
 
 
 if __name__ == "__main__":

@@ -20,7 +20,6 @@ ONNX Runtime's outputs of both graphs on random windows (on a CPU with VNNI both
 agree to rounding).
 """
 import argparse
-import contextlib
 import json
 import struct
 import tempfile
@@ -45,24 +44,22 @@ def rewrite(model: onnx.ModelProto) -> onnx.ModelProto:
     return model
 
 
-def flipped(safetensors: Path) -> bytes:
-    """model.safetensors with every I8 tensor's bytes XOR 0x80, as unspin builds it in memory."""
-    data = bytearray(safetensors.read_bytes())
-    (n,) = struct.unpack("<Q", data[:8])
-    header = json.loads(data[8:8 + n])
-    for k, t in header.items():
-        if k != "__metadata__" and t["dtype"] == "I8":
-            start, end = 8 + n + t["data_offsets"][0], 8 + n + t["data_offsets"][1]
-            data[start:end] = (np.frombuffer(bytes(data[start:end]), np.uint8) ^ 0x80).tobytes()
-    return bytes(data)
-
-
-def has_int8(safetensors: Path) -> bool:
-    """Whether the file holds any I8 tensor (reads only its header)."""
+def int8_tensors(safetensors: Path) -> tuple[int, list[tuple[int, int]]]:
+    """The header's length and the [start, end) byte offsets, from the file's start, of every I8
+    tensor of a safetensors file (reads only the header)."""
     with open(safetensors, "rb") as f:
         (n,) = struct.unpack("<Q", f.read(8))
         header = json.loads(f.read(n))
-    return any(k != "__metadata__" and t["dtype"] == "I8" for k, t in header.items())
+    return n, [(8 + n + t["data_offsets"][0], 8 + n + t["data_offsets"][1])
+               for k, t in header.items() if k != "__metadata__" and t["dtype"] == "I8"]
+
+
+def flipped(safetensors: Path) -> bytes:
+    """model.safetensors with every I8 tensor's bytes XOR 0x80, as unspin builds it in memory."""
+    data = bytearray(safetensors.read_bytes())
+    for start, end in int8_tensors(safetensors)[1]:
+        data[start:end] = (np.frombuffer(bytes(data[start:end]), np.uint8) ^ 0x80).tobytes()
+    return bytes(data)
 
 
 def uint8_model(folder: Path, dest: Path) -> Path:
@@ -74,41 +71,37 @@ def uint8_model(folder: Path, dest: Path) -> Path:
     return dest / "model.u8.onnx"
 
 
-@contextlib.contextmanager
 def session(folder: Path, opts, **kwargs):
     """An ONNX Runtime session on `folder`'s int8 graph as unspin runs it: model.u8.onnx over a
     flipped copy of the weights, which every x86 CPU computes exactly. (model.onnx opened
     directly saturates on CPUs without VNNI, so it measures the CPU, not the quantization: a
     fine-tuned MPNet sentence model scored 0.495 on every sentence that way.) An f32 folder (no
     int8 weights, so no model.u8.onnx) is opened as it is. `kwargs` go to the session
-    (`disabled_optimizers`, for instance)."""
+    (`disabled_optimizers`, for instance). The flipped copy lives in a temporary folder only
+    while the session is built: ONNX Runtime has read the weights by then."""
     import onnxruntime as ort
 
     if not (folder / "model.u8.onnx").exists():
-        if has_int8(folder / "model.safetensors"):
+        if int8_tensors(folder / "model.safetensors")[1]:
             raise SystemExit(f"{folder} has int8 weights but no model.u8.onnx: run u8_graph.py --model {folder}")
-        yield ort.InferenceSession(str(folder / "model.onnx"), opts, providers=["CPUExecutionProvider"], **kwargs)
-        return
+        return ort.InferenceSession(str(folder / "model.onnx"), opts, providers=["CPUExecutionProvider"], **kwargs)
     with tempfile.TemporaryDirectory() as tmp:
-        yield ort.InferenceSession(str(uint8_model(folder, Path(tmp))), opts, providers=["CPUExecutionProvider"],
-                                   **kwargs)
+        return ort.InferenceSession(str(uint8_model(folder, Path(tmp))), opts, providers=["CPUExecutionProvider"],
+                                    **kwargs)
 
 
 def check(folder: Path) -> None:
     import onnxruntime as ort
 
-    with tempfile.TemporaryDirectory() as tmp:
-        u8 = uint8_model(folder, Path(tmp))
-        rng = np.random.default_rng(7)
-        ids = rng.integers(1000, 20000, size=(2, 128), dtype=np.int64)
-        mask = np.ones_like(ids)
-        mask[1, 100:] = 0
-        outs = []
-        for graph in (folder / "model.onnx", u8):
-            sess = ort.InferenceSession(str(graph), providers=["CPUExecutionProvider"])
-            outs.append(sess.run(None, {"input_ids": ids, "attention_mask": mask}))
-        for k, (a, b) in enumerate(zip(*outs)):
-            print(f"output {k}: max |s8 - u8| = {float(np.abs(a - b).max()):.5f} (max |s8| {float(np.abs(a).max()):.2f})")
+    rng = np.random.default_rng(7)
+    ids = rng.integers(1000, 20000, size=(2, 128), dtype=np.int64)
+    mask = np.ones_like(ids)
+    mask[1, 100:] = 0
+    sessions = (ort.InferenceSession(str(folder / "model.onnx"), providers=["CPUExecutionProvider"]),
+                session(folder, ort.SessionOptions()))
+    outs = [sess.run(None, {"input_ids": ids, "attention_mask": mask}) for sess in sessions]
+    for k, (a, b) in enumerate(zip(*outs)):
+        print(f"output {k}: max |s8 - u8| = {float(np.abs(a - b).max()):.5f} (max |s8| {float(np.abs(a).max()):.2f})")
 
 
 def main():
